@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef FIXNET_COMMON_PLAN_H
+#define FIXNET_COMMON_PLAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/buf.h"
+#include "common/err.h"
+#include "common/hex.h"
+#include "common/mac.h"
+
+/*
+ * GET /api/v1/plan answers (docs/protocol.md):
+ *
+ *   {"version": 1, "client": "52:54:00:12:34:56", "expires": 1790000000,
+ *    "fixes": [{"id": "av-2026-11", "serial": 3,
+ *               "bundle": {"url": "/api/v1/fix/av-2026-11/bundle",
+ *                          "size": 12345, "sha256": "<64 hex>"},
+ *               "signature": {"url": "/api/v1/fix/av-2026-11/signature",
+ *                             "size": 297}}]}
+ *
+ * URLs are paths on the server that answered.
+ */
+
+struct plan_file {
+	char *url;		/* absolute path, starting with '/' */
+	uint64_t size;		/* exact size; also the download cap */
+	uint8_t sha256[SHA256_LEN];	/* bundle only */
+	int has_sha256;
+};
+
+struct plan_fix {
+	char *id;
+	uint64_t serial;
+	struct plan_file bundle;
+	struct plan_file signature;
+};
+
+struct plan {
+	struct mac client;
+	int64_t expires;	/* Unix time the token stops working */
+	struct plan_fix *fixes;
+	size_t nfixes;
+};
+
+/** Parse a plan (untrusted).  @ret 0, -EINVAL, -EFBIG, -ENOMEM */
+int plan_parse(const char *json, size_t len, struct plan **out,
+	       struct err *err);
+
+/** Serialise a plan (server side). */
+int plan_format(const struct plan *p, struct buf *out);
+
+void plan_free(struct plan *p);
+
+#endif

@@ -1,0 +1,1 @@
+# fixd/: not yet built.

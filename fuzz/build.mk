@@ -1,0 +1,3 @@
+# fuzz/: not yet built.
+.PHONY: check-fuzz-replay
+check-fuzz-replay:

@@ -1,0 +1,1 @@
+# initramfs/: not yet built.

@@ -54,6 +54,7 @@ $(B)/musl/%.o: %.c | $(MUSL_STAMP)
 include common/build.mk
 include fixd/build.mk
 include server/build.mk
+include server/fixctl.mk
 include initramfs/build.mk
 include qemu-tests/build.mk
 include fuzz/build.mk

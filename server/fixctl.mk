@@ -1,0 +1,1 @@
+# server/fixctl.mk: not yet built.

@@ -22,6 +22,7 @@
 #define KEYRING_MAX_KEYS 64
 #define KEYRING_MAX_REVOKED 1024
 #define KEYRING_REVOKED_FILE "revoked"
+#define KEYRING_REVOKED_FILE_MAX (64 * 1024)	/* bytes of the revoked file */
 
 struct keyring {
 	struct minisign_pubkey keys[KEYRING_MAX_KEYS];
@@ -34,9 +35,12 @@ struct keyring {
 void keyring_init(struct keyring *kr);
 
 /**
- * Load every *.pub of dir and its "revoked" file.  Files are read with a size
- * cap; a malformed file fails the whole load (a typo must not silently drop a
- * key).  @ret 0, -ENOENT (no such dir), -EINVAL, -E2BIG (too many keys)
+ * Load every *.pub of dir and its "revoked" file, adding to what kr holds.
+ * Files are read with a size cap; a malformed file fails the whole load (a
+ * typo must not silently drop a key) and leaves kr unchanged.  Names that
+ * start with '.' are skipped, as a shell's *.pub would.
+ * @ret 0, -ENOENT (no such dir), -EINVAL, -E2BIG (too many keys), -EFBIG,
+ *	-ENOMEM, or the errno of a failed read
  */
 int keyring_load_dir(struct keyring *kr, const char *dir, struct err *err);
 

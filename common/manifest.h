@@ -100,8 +100,9 @@ void manifest_free(struct manifest *m);
 
 /**
  * Check a target-relative path: not empty, not absolute, no "." / ".." /
- * empty component, no control character, at most MANIFEST_PATH_MAX bytes,
- * MANIFEST_NAME_MAX per component and MANIFEST_DEPTH_MAX components.
+ * empty component, no control character, no backslash (the separator is
+ * '/', even for NTFS), at most MANIFEST_PATH_MAX bytes, MANIFEST_NAME_MAX
+ * per component and MANIFEST_DEPTH_MAX components.
  * @ret 0 or -EINVAL
  */
 int manifest_path_check(const char *path, struct err *err);
@@ -109,7 +110,7 @@ int manifest_path_check(const char *path, struct err *err);
 /**
  * Check a delete glob: a valid path as above; wildcards (* ? [) only in the
  * last component, which must not start with one; so every glob has a literal
- * prefix and "*" alone, "dir/*" or "*.sys" are refused.
+ * prefix: "*" alone, "*.sys", and "dir/" followed by "*" are refused.
  * @ret 0 or -EINVAL
  */
 int manifest_glob_check(const char *glob, struct err *err);

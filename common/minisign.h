@@ -25,6 +25,9 @@
 #define MINISIGN_COMMENT_MAX 1024		/* trusted / untrusted comment */
 #define MINISIGN_FILE_MAX 4096			/* a .pub, .key or .minisig file */
 #define MINISIGN_KEYID_STR_LEN (2 * MINISIGN_KEYID_LEN + 1)
+/* scrypt limits of an encrypted secret key: minisign's own ("sensitive") */
+#define MINISIGN_KDF_OPSLIMIT_MAX 33554432ULL
+#define MINISIGN_KDF_MEMLIMIT_MAX 1073741824ULL
 
 struct minisign_pubkey {
 	uint8_t keyid[MINISIGN_KEYID_LEN];
@@ -59,6 +62,14 @@ void minisign_keyid_format(const uint8_t keyid[MINISIGN_KEYID_LEN],
 			   char out[MINISIGN_KEYID_STR_LEN]);
 
 /**
+ * Parse a key id as minisign prints it: the id read as a little-endian
+ * number, in hex, either case; 16 digits, or fewer because minisign up to
+ * 0.11 drops leading zeros ("D0A939E6FEA9F93").  The form of the keyring's
+ * "revoked" file.  @ret 0 or -EINVAL
+ */
+int minisign_keyid_parse(const char *s, uint8_t keyid[MINISIGN_KEYID_LEN]);
+
+/**
  * Parse a .minisig file: untrusted comment, base64 signature ("ED" only),
  * "trusted comment: " line, base64 global signature.
  * @ret 0, -EINVAL (malformed, legacy "Ed"), -EFBIG
@@ -90,7 +101,7 @@ int minisign_verify(const struct minisign_sig *sig,
 		    const struct minisign_pubkey *keys, size_t nkeys,
 		    const void *msg, size_t len, size_t *used, struct err *err);
 
-/** A fresh key pair with a random key id. */
+/** A fresh key pair with a random key id.  @ret 0, or -EIO */
 int minisign_keypair_generate(struct minisign_seckey *sk,
 			      struct minisign_pubkey *pk);
 
@@ -106,9 +117,20 @@ int minisign_seckey_parse(const char *text, size_t len, const char *password,
 /**
  * Write a secret key file; with password NULL the key is unencrypted,
  * otherwise protected with scrypt as minisign does.
+ * @ret 0, -ENOMEM (also when scrypt cannot get its memory), -EFBIG
  */
 int minisign_seckey_format(const struct minisign_seckey *sk,
 			   const char *password, struct buf *out);
+
+/**
+ * minisign_seckey_format() with explicit scrypt limits (at most the _MAX
+ * above): minisign_seckey_format() uses minisign's defaults, which take
+ * about 1 GiB and seconds; tests use smaller ones.  password must not be
+ * NULL.  @ret 0, -EINVAL, -ENOMEM, -EFBIG
+ */
+int minisign_seckey_format_kdf(const struct minisign_seckey *sk,
+			       const char *password, uint64_t opslimit,
+			       uint64_t memlimit, struct buf *out);
 
 /** The public half of a secret key. */
 void minisign_seckey_pubkey(const struct minisign_seckey *sk,
@@ -117,6 +139,9 @@ void minisign_seckey_pubkey(const struct minisign_seckey *sk,
 /**
  * Sign the message whose BLAKE2b-512 is hash and write a whole .minisig file.
  * trusted_comment must not contain a newline.
+ * @v untrusted_comment	NULL for minisign's default
+ * @v trusted_comment	NULL for "timestamp:<now>"
+ * @ret 0, -EINVAL (a comment too long or with a line break), -ENOMEM, -EFBIG
  */
 int minisign_sign_hash(const struct minisign_seckey *sk,
 		       const uint8_t hash[MINISIGN_HASH_LEN],

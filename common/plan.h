@@ -44,13 +44,24 @@ struct plan {
 	size_t nfixes;
 };
 
-/** Parse a plan (untrusted).  @ret 0, -EINVAL, -EFBIG, -ENOMEM */
+/**
+ * Parse a plan (untrusted, at most PROTO_PLAN_MAX bytes): version must be
+ * PROTO_VERSION, at most PROTO_PLAN_FIXES_MAX fixes, each id once, URLs
+ * paths starting with a single '/', bundle size 1..PROTO_BUNDLE_MAX with a
+ * sha256, signature size 1..PROTO_SIG_MAX.
+ * @ret 0 and *out to free with plan_free(), -EINVAL, -EFBIG, -ENOMEM
+ */
 int plan_parse(const char *json, size_t len, struct plan **out,
 	       struct err *err);
 
-/** Serialise a plan (server side). */
+/**
+ * Serialise a plan (server side); the text is parsed back first, so that
+ * the server never sends a plan the agent refuses.
+ * @ret 0, -EINVAL (breaks a rule), -EFBIG, -ENOMEM
+ */
 int plan_format(const struct plan *p, struct buf *out);
 
+/** Free a plan and everything it owns; accepts NULL. */
 void plan_free(struct plan *p);
 
 #endif

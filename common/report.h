@@ -24,6 +24,7 @@
  */
 
 #define REPORT_EVIDENCE_MAX 20000
+#define REPORT_DEVICE_MAX 255		/* target.device, e.g. "/dev/vda1" */
 
 enum report_result {
 	REPORT_APPLIED,
@@ -49,10 +50,25 @@ struct report {
 	size_t nevidence;
 };
 
+/**
+ * Parse a report (untrusted, at most PROTO_REPORT_MAX bytes).  Evidence op
+ * is "put" or "delete", its path a valid target-relative path.
+ * @ret 0 and *out to free with report_free(), -EINVAL, -EFBIG, -ENOMEM
+ */
 int report_parse(const char *json, size_t len, struct report **out,
 		 struct err *err);
+
+/**
+ * Serialise a report; the text is parsed back first, so that the agent
+ * never sends a report the server refuses.
+ * @ret 0, -EINVAL (breaks a rule), -EFBIG (over PROTO_REPORT_MAX), -ENOMEM
+ */
 int report_format(const struct report *r, struct buf *out);
+
+/** Free a report and everything it owns; accepts NULL. */
 void report_free(struct report *r);
+
+/** "applied", "failed", "skipped" (or "?" outside the enum). */
 const char *report_result_name(enum report_result r);
 /** @ret 0 and *out, or -EINVAL for an unknown name */
 int report_result_parse(const char *s, enum report_result *out);
@@ -64,9 +80,17 @@ struct report_event {
 	char *message;			/* may be NULL */
 };
 
+/**
+ * Parse an event (untrusted, at most PROTO_EVENT_MAX bytes).
+ * @ret 0 and *out to free with report_event_free(), -EINVAL, -EFBIG, -ENOMEM
+ */
 int report_event_parse(const char *json, size_t len, struct report_event **out,
 		       struct err *err);
+
+/** Serialise an event (checked as report_format() does).  @ret as it */
 int report_event_format(const struct report_event *e, struct buf *out);
+
+/** Free an event; accepts NULL. */
 void report_event_free(struct report_event *e);
 
 #endif

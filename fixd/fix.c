@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "fixd/apply.h"
+#include "fixd/bundle.h"
+#include "fixd/fix.h"
+#include "fixd/receipt.h"
+#include "fixd/sha.h"
+#include "fixd/text.h"
+
+/** Start a report for a fix of the plan.  @ret 0 or -ENOMEM */
+int fix_report_init(struct report *r, const struct plan_fix *pf)
+{
+	memset(r, 0, sizeof(*r));
+	r->fix = strdup(pf->id);
+	r->serial = pf->serial;
+	return r->fix ? 0 : -ENOMEM;
+}
+
+/** Set result and reason.  @ret 0 or -ENOMEM */
+int fix_report_result(struct report *r, enum report_result result,
+		      const char *reason)
+{
+	r->result = result;
+	free(r->reason);
+	r->reason = reason ? strdup(reason) : NULL;
+	if (reason && !r->reason)
+		return -ENOMEM;
+	if (r->reason)
+		text_clean(r->reason);
+	return 0;
+}
+
+/** Free what a report owns. */
+void fix_report_clear(struct report *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->nevidence; i++) {
+		free(r->evidence[i].path);
+		free(r->evidence[i].op);
+	}
+	free(r->evidence);
+	free(r->fix);
+	free(r->reason);
+	free(r->device);
+	free(r->fstype);
+	free(r->label);
+	free(r->uuid);
+	memset(r, 0, sizeof(*r));
+}
+
+/**
+ * Record the outcome in the report and the log.
+ * @ret outcome
+ */
+static enum fix_outcome fix_outcome(const struct fix_ctx *ctx, struct report *r,
+				    enum fix_outcome o, const char *reason)
+{
+	static const enum report_result results[] = {
+		[FIX_APPLIED] = REPORT_APPLIED, [FIX_SKIPPED] = REPORT_SKIPPED,
+		[FIX_REFUSED] = REPORT_FAILED, [FIX_FAILED] = REPORT_FAILED,
+	};
+
+	if (fix_report_result(r, results[o], reason) < 0)
+		log_err(ctx->log, "out of memory for the report");
+	if (o == FIX_APPLIED)
+		log_info(ctx->log, "fix %s serial %llu: applied", r->fix,
+			 (unsigned long long)r->serial);
+	else
+		log_msg(ctx->log, o == FIX_SKIPPED ? LV_INFO : LV_ERR,
+			"fix %s serial %llu: %s: %s", r->fix,
+			(unsigned long long)r->serial, report_result_name(results[o]),
+			reason);
+	return o;
+}
+
+/**
+ * Hash, signature, archive, then id and serial against the plan.
+ * @ret 0 and *out, or a negative errno with err set
+ */
+static int fix_verify(const struct fix_ctx *ctx, const struct plan_fix *pf,
+		      const void *data, size_t len, const char *sig,
+		      size_t siglen, struct bundle **out, struct err *err)
+{
+	struct minisign_sig s;
+	char keyid[MINISIGN_KEYID_STR_LEN];
+	int rc;
+
+	if (!pf->bundle.has_sha256)
+		return err_set(err, -EBADMSG, "the plan gives no SHA-256 for the bundle");
+	rc = bundle_check_sha(data, len, pf->bundle.sha256, err);
+	if (rc == 0)
+		rc = bundle_verify_sig(ctx->kr, sig, siglen, data, len, &s, err);
+	if (rc < 0)
+		return rc;
+	minisign_keyid_format(s.keyid, keyid);
+	log_info(ctx->log, "signature good, key %s, trusted comment: %s", keyid,
+		 s.trusted_comment);
+	rc = bundle_parse(data, len, out, err);
+	if (rc < 0)
+		return rc;
+	if (strcmp((*out)->manifest->id, pf->id) != 0 ||
+	    (*out)->manifest->serial != pf->serial) {
+		rc = err_set(err, -EBADMSG, "the bundle is fix %s serial %llu, the "
+			     "plan announced %s serial %llu", (*out)->manifest->id,
+			     (unsigned long long)(*out)->manifest->serial, pf->id,
+			     (unsigned long long)pf->serial);
+		bundle_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+/**
+ * Copy the target's identity into the report.
+ */
+static void fix_report_target(struct report *r, const struct target *t)
+{
+	if (!t->has_dev)
+		return;
+	r->device = strdup(t->dev.device);
+	r->fstype = strdup(t->dev.fstype);
+	r->label = t->dev.label[0] ? strdup(t->dev.label) : NULL;
+	r->uuid = t->dev.uuid[0] ? strdup(t->dev.uuid) : NULL;
+}
+
+/**
+ * Compare the bundle with the receipt on the target.
+ * @ret 0 to apply, 1 if this very bundle is already applied, -EALREADY
+ *	(serial not above the receipt's), -EINVAL (bad receipt)
+ */
+static int fix_serial(const struct fix_ctx *ctx, const struct bundle *b,
+		      const struct target *t, const uint8_t sha[SHA256_LEN],
+		      struct err *err)
+{
+	const struct manifest *m = b->manifest;
+	struct receipt rc;
+	int ret;
+
+	ret = receipt_read(t->root_fd, m->id, &rc, err);
+	if (ret < 0 || !rc.exists)
+		return ret;
+	log_info(ctx->log, "receipt: %s serial %llu", m->id,
+		 (unsigned long long)rc.serial);
+	if (rc.serial == m->serial &&
+	    sodium_memcmp(rc.bundle_sha256, sha, SHA256_LEN) == 0)
+		return 1;
+	if (m->serial <= rc.serial)
+		return err_set(err, -EALREADY, "serial %llu is not above %llu, the "
+			       "serial of the receipt on the target",
+			       (unsigned long long)m->serial,
+			       (unsigned long long)rc.serial);
+	return 0;
+}
+
+/**
+ * Check, then apply, on an open target.
+ * @ret the outcome
+ */
+static enum fix_outcome fix_apply(const struct fix_ctx *ctx,
+				  const struct bundle *b, struct target *t,
+				  const uint8_t sha[SHA256_LEN], struct report *r)
+{
+	struct apply a;
+	struct err err = { "" };
+	enum fix_outcome o;
+	int rc, already;
+
+	already = fix_serial(ctx, b, t, sha, &err);
+	if (already < 0)
+		return fix_outcome(ctx, r, FIX_REFUSED, err.msg);
+	apply_init(&a, ctx->log, b, t, ctx->work_dir, sha);
+	rc = apply_check(&a, &err);
+	if (rc < 0) {
+		o = fix_outcome(ctx, r, FIX_REFUSED, err.msg);
+	} else if (already) {
+		apply_evidence(&a);
+		for (size_t i = 0; i < a.nitems; i++) {
+			a.items[i].has_before = a.items[i].has_after;
+			memcpy(a.items[i].before, a.items[i].after, SHA256_LEN);
+		}
+		log_info(ctx->log, "this bundle is already applied (receipt)");
+		o = fix_outcome(ctx, r, FIX_APPLIED, NULL);
+	} else if ((rc = target_writable(t, &err)) < 0) {
+		o = fix_outcome(ctx, r, FIX_REFUSED, err.msg);
+	} else {
+		rc = apply_rest(&a, &err);
+		o = fix_outcome(ctx, r, rc < 0 ? FIX_FAILED : FIX_APPLIED,
+				rc < 0 ? err.msg : NULL);
+	}
+	if (o != FIX_REFUSED && apply_report(&a, r) < 0)
+		log_err(ctx->log, "out of memory for the evidence");
+	apply_free(&a);
+	return o;
+}
+
+/**
+ * Verify and apply one downloaded fix.
+ * @ret the outcome
+ */
+enum fix_outcome fix_run(const struct fix_ctx *ctx, const struct plan_fix *pf,
+			 const void *data, size_t len, const char *sig,
+			 size_t siglen, struct report *r)
+{
+	struct bundle *b = NULL;
+	struct target t;
+	struct err err = { "" };
+	uint8_t sha[SHA256_LEN];
+	enum fix_outcome o;
+	int rc;
+
+	rc = fix_verify(ctx, pf, data, len, sig, siglen, &b, &err);
+	if (rc < 0)
+		return fix_outcome(ctx, r, FIX_REFUSED, err.msg);
+	sha_buf(data, len, sha);
+	rc = target_select(&ctx->tctx, &b->manifest->target, &t, &err);
+	if (rc == -ENODEV) {
+		o = fix_outcome(ctx, r, FIX_SKIPPED, err.msg);
+	} else if (rc < 0) {
+		o = fix_outcome(ctx, r, FIX_REFUSED, err.msg);
+	} else {
+		fix_report_target(r, &t);
+		o = fix_apply(ctx, b, &t, sha, r);
+		target_close(&t);
+	}
+	bundle_free(b);
+	return o;
+}

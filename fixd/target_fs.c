@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fixd/safe.h"
+#include "fixd/target.h"
+
+#define TARGET_UMOUNT_TRIES 20		/* EBUSY retries, 100 ms apart */
+
+/* Filesystems fixd mounts. */
+static const struct target_fs target_fs_table[] = {
+	{ "ext4", "ext4", NULL, true },
+	{ "vfat", "vfat", NULL, false },
+};
+
+/** The table entry for a libblkid type, or NULL. */
+const struct target_fs *target_fs_find(const char *type)
+{
+	for (size_t i = 0; i < sizeof(target_fs_table) / sizeof(target_fs_table[0]); i++) {
+		if (strcmp(target_fs_table[i].type, type) == 0)
+			return &target_fs_table[i];
+	}
+	return NULL;
+}
+
+/** An empty target. */
+static void target_reset(struct target *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->root_fd = -1;
+}
+
+/**
+ * Mount a device on a new directory under work_dir.
+ * @ret 0 or -errno
+ */
+int target_mount(const struct target_dev *d, const char *work_dir, bool rdonly,
+		 struct target *t, struct err *err)
+{
+	const struct target_fs *fs = target_fs_find(d->fstype);
+	unsigned long flags = MS_NOSUID | MS_NODEV | (rdonly ? MS_RDONLY : 0);
+	int rc;
+
+	target_reset(t);
+	if (!fs)
+		return err_set(err, -ENOTSUP, "%s: fixd cannot mount %s", d->device,
+			       d->fstype);
+	if ((size_t)snprintf(t->root, sizeof(t->root), "%s/fixd-mnt.XXXXXX",
+			     work_dir) >= sizeof(t->root))
+		return err_set(err, -ENAMETOOLONG, "work directory path too long");
+	if (!mkdtemp(t->root)) {
+		rc = -errno;
+		return err_set(err, rc, "mkdtemp %s: %s", t->root, strerror(-rc));
+	}
+	if (mount(d->device, t->root, fs->mount_type, flags, fs->options) < 0) {
+		rc = -errno;
+		err_set(err, rc, "mount %s (%s) on %s: %s", d->device, fs->mount_type,
+			t->root, rc == -ENODEV ? "this kernel has no driver for it" :
+			strerror(-rc));
+		/* -ENODEV means "no target" to the callers */
+		if (rc == -ENODEV)
+			rc = -ENOTSUP;
+		goto err_rmdir;
+	}
+	t->mounted = true;
+	t->rdonly = rdonly;
+	t->root_fd = open(t->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (t->root_fd < 0) {
+		rc = -errno;
+		err_set(err, rc, "open %s: %s", t->root, strerror(-rc));
+		goto err_umount;
+	}
+	t->has_dev = true;
+	t->dev = *d;
+	t->posix_modes = fs->posix_modes;
+	return 0;
+
+err_umount:
+	umount2(t->root, MNT_DETACH);
+err_rmdir:
+	rmdir(t->root);
+	target_reset(t);
+	return rc;
+}
+
+/**
+ * Remount a mounted target read-write.
+ * @ret 0 or -errno
+ */
+int target_writable(struct target *t, struct err *err)
+{
+	const struct target_fs *fs;
+
+	if (!t->mounted || !t->rdonly)
+		return 0;
+	fs = target_fs_find(t->dev.fstype);
+	if (mount(t->dev.device, t->root, fs->mount_type,
+		  MS_REMOUNT | MS_NOSUID | MS_NODEV, fs->options) < 0)
+		return err_set(err, -errno, "remount %s read-write: %s", t->dev.device,
+			       strerror(errno));
+	t->rdonly = false;
+	return 0;
+}
+
+/**
+ * Use an existing directory as the target.
+ * @ret 0 or -errno
+ */
+int target_open_dir(const char *dir, struct target *t, struct err *err)
+{
+	int rc;
+
+	target_reset(t);
+	if ((size_t)snprintf(t->root, sizeof(t->root), "%s", dir) >= sizeof(t->root))
+		return err_set(err, -ENAMETOOLONG, "target path too long");
+	t->root_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (t->root_fd < 0) {
+		rc = -errno;
+		target_reset(t);
+		return err_set(err, rc, "%s: %s", dir, strerror(-rc));
+	}
+	t->posix_modes = true;
+	return 0;
+}
+
+/** True if path exists on the target (symlinks in the way count as absent). */
+bool target_path_exists(const struct target *t, const char *path)
+{
+	int fd = safe_openat(t->root_fd, path, O_PATH | O_NOFOLLOW, 0);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+/**
+ * Unmount, retrying while busy (a hook's straggler may still hold it), and
+ * detach as a last resort.
+ */
+static void target_umount(struct target *t)
+{
+	struct timespec pause = { 0, 100 * 1000 * 1000 };
+
+	for (int i = 0; i < TARGET_UMOUNT_TRIES; i++) {
+		if (umount2(t->root, 0) == 0)
+			return;
+		if (errno != EBUSY)
+			break;
+		nanosleep(&pause, NULL);
+	}
+	if (t->log)
+		log_warn(t->log, "unmount %s: %s; detaching it", t->root,
+			 strerror(errno));
+	umount2(t->root, MNT_DETACH);
+}
+
+/** Sync, close, unmount, remove the mount point; accepts a closed target. */
+void target_close(struct target *t)
+{
+	if (!t)
+		return;
+	if (t->root_fd >= 0) {
+		syncfs(t->root_fd);
+		close(t->root_fd);
+	}
+	if (t->mounted) {
+		target_umount(t);
+		rmdir(t->root);
+	}
+	t->root_fd = -1;
+	t->mounted = false;
+}
+
+/**
+ * Own mount namespace with private propagation.
+ * @ret 0 or -errno
+ */
+int target_private_ns(void)
+{
+	if (unshare(CLONE_NEWNS) < 0)
+		return -errno;
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return -errno;
+	return 0;
+}

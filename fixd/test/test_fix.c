@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fixd/fix.h"
+#include "fixd/sha.h"
+#include "fixd/test/testlib.h"
+
+/*
+ * One fix from download to report (fixd/fix.c): the order of the checks,
+ * the serial against the receipt, the outcome and the evidence reported.
+ */
+
+struct fx {
+	char *root, *work;
+	struct minisign_seckey sk;
+	struct minisign_pubkey pk;
+	struct keyring kr;
+	struct log log;
+	struct fix_ctx ctx;
+	struct report r;
+};
+
+static struct fx *fx_new(void)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+
+	f->root = tl_tmpdir();
+	f->work = tl_tmpdir();
+	tl_keypair(&f->sk, &f->pk);
+	keyring_init(&f->kr);
+	keyring_add(&f->kr, &f->pk);
+	log_init(&f->log, "test", LV_DEBUG, 256 * 1024);
+	f->log.out = NULL;
+	f->ctx = (struct fix_ctx){ .log = &f->log, .kr = &f->kr, .work_dir = f->work,
+		.tctx = { .log = &f->log, .given = f->root, .work_dir = f->work } };
+	return f;
+}
+
+static void fx_free(struct fx *f)
+{
+	fix_report_clear(&f->r);
+	log_free(&f->log);
+	tl_rmtree(f->root);
+	tl_rmtree(f->work);
+	free(f->root);
+	free(f->work);
+	free(f);
+}
+
+/**
+ * Build, sign and run a bundle of one put; the plan names id and serial
+ * (plan_serial 0: the bundle's) and the bundle's hash unless bad_sha.
+ */
+static enum fix_outcome run(struct fx *f, uint64_t serial, const char *content,
+			    const char *target, const struct minisign_seckey *sk,
+			    uint64_t plan_serial, bool bad_sha)
+{
+	struct tl_op ops[] = { { MANIFEST_OP_PUT, "etc/app.conf", content, 0644, 0, 0 } };
+	struct plan_fix pf = { .id = "app-fix", .serial = plan_serial ? plan_serial : serial };
+	enum fix_outcome o;
+	uint8_t *data;
+	size_t len, siglen;
+	char *sig;
+
+	data = tl_bundle("app-fix", serial, target, ops, 1, &len);
+	sig = tl_sign(sk ? sk : &f->sk, data, len, "timestamp:1", &siglen);
+	sha_buf(data, len, pf.bundle.sha256);
+	pf.bundle.has_sha256 = 1;
+	if (bad_sha)
+		pf.bundle.sha256[0] ^= 1;
+	fix_report_clear(&f->r);
+	assert_int_equal(fix_report_init(&f->r, &pf), 0);
+	o = fix_run(&f->ctx, &pf, data, len, sig, siglen, &f->r);
+	free(data);
+	free(sig);
+	return o;
+}
+
+/** Content of the target's file. */
+static void expect_content(struct fx *f, const char *want)
+{
+	char *got = tl_read_at(f->root, "etc/app.conf", NULL);
+
+	if (!want) {
+		assert_null(got);
+		return;
+	}
+	assert_non_null(got);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void test_applied_and_reported(void **state)
+{
+	struct fx *f = fx_new();
+	char sha[65], got[65];
+
+	(void)state;
+	assert_int_equal(run(f, 1, "v1\n", NULL, NULL, 0, false), FIX_APPLIED);
+	expect_content(f, "v1\n");
+	assert_int_equal(f->r.result, REPORT_APPLIED);
+	assert_int_equal(f->r.nevidence, 1);
+	assert_false(f->r.evidence[0].has_before);
+	tl_sha_hex("v1\n", sha);
+	assert_true(f->r.evidence[0].has_after);
+	hex_encode(f->r.evidence[0].after, SHA256_LEN, got);
+	assert_string_equal(got, sha);
+	fx_free(f);
+}
+
+static void test_same_bundle_again_is_applied(void **state)
+{
+	struct fx *f = fx_new();
+	char *before, *after;
+
+	(void)state;
+	assert_int_equal(run(f, 1, "v1\n", NULL, NULL, 0, false), FIX_APPLIED);
+	before = tl_snapshot(f->root);
+	/* the very same bytes: tl_bundle is deterministic */
+	assert_int_equal(run(f, 1, "v1\n", NULL, NULL, 0, false), FIX_APPLIED);
+	after = tl_snapshot(f->root);
+	assert_string_equal(before, after);
+	assert_true(f->r.evidence[0].has_before);
+	assert_memory_equal(f->r.evidence[0].before, f->r.evidence[0].after, SHA256_LEN);
+	free(before);
+	free(after);
+	fx_free(f);
+}
+
+static void test_higher_serial_applied(void **state)
+{
+	struct fx *f = fx_new();
+
+	(void)state;
+	assert_int_equal(run(f, 1, "v1\n", NULL, NULL, 0, false), FIX_APPLIED);
+	assert_int_equal(run(f, 2, "v2\n", NULL, NULL, 0, false), FIX_APPLIED);
+	expect_content(f, "v2\n");
+	fx_free(f);
+}
+
+/** Apply serial 5, then run something that must be refused unchanged. */
+static void expect_refused_after_5(uint64_t serial, const char *content,
+				   uint64_t plan_serial, bool bad_sha,
+				   bool other_key, const char *msg)
+{
+	struct fx *f = fx_new();
+	struct minisign_seckey other;
+	struct minisign_pubkey otherpk;
+	char *before, *after;
+
+	assert_int_equal(run(f, 5, "v5\n", NULL, NULL, 0, false), FIX_APPLIED);
+	before = tl_snapshot(f->root);
+	tl_keypair(&other, &otherpk);
+	assert_int_equal(run(f, serial, content, NULL, other_key ? &other : NULL,
+			     plan_serial, bad_sha), FIX_REFUSED);
+	after = tl_snapshot(f->root);
+	assert_string_equal(before, after);
+	assert_int_equal(f->r.result, REPORT_FAILED);
+	if (!strstr(f->r.reason, msg))
+		fail_msg("reason \"%s\" lacks \"%s\"", f->r.reason, msg);
+	free(before);
+	free(after);
+	fx_free(f);
+}
+
+static void test_lower_serial_refused(void **state)
+{
+	(void)state;
+	expect_refused_after_5(4, "v4\n", 0, false, false, "not above 5");
+}
+
+static void test_same_serial_other_bundle_refused(void **state)
+{
+	(void)state;
+	expect_refused_after_5(5, "v5 but different\n", 0, false, false, "not above 5");
+}
+
+static void test_plan_hash_mismatch_refused(void **state)
+{
+	(void)state;
+	expect_refused_after_5(6, "v6\n", 0, true, false, "SHA-256");
+}
+
+static void test_untrusted_key_refused(void **state)
+{
+	(void)state;
+	expect_refused_after_5(6, "v6\n", 0, false, true, "not a trusted key");
+}
+
+static void test_plan_serial_mismatch_refused(void **state)
+{
+	(void)state;
+	expect_refused_after_5(6, "v6\n", 7, false, false, "plan announced");
+}
+
+static void test_absent_target_path_skipped(void **state)
+{
+	struct fx *f = fx_new();
+
+	(void)state;
+	assert_int_equal(run(f, 1, "v1\n", "{\"path\": \"Program Files/AV\"}", NULL, 0,
+			     false), FIX_SKIPPED);
+	assert_int_equal(f->r.result, REPORT_SKIPPED);
+	expect_content(f, NULL);
+	fx_free(f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_applied_and_reported),
+		cmocka_unit_test(test_same_bundle_again_is_applied),
+		cmocka_unit_test(test_higher_serial_applied),
+		cmocka_unit_test(test_lower_serial_refused),
+		cmocka_unit_test(test_same_serial_other_bundle_refused),
+		cmocka_unit_test(test_plan_hash_mismatch_refused),
+		cmocka_unit_test(test_untrusted_key_refused),
+		cmocka_unit_test(test_plan_serial_mismatch_refused),
+		cmocka_unit_test(test_absent_target_path_skipped),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * GET /boot.ipxe: the boot decision applied to the inventory, and the
+ * script rendered for it.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "server/bootdecide.h"
+#include "server/boottoken.h"
+#include "server/inventory.h"
+#include "server/log.h"
+#include "server/srv.h"
+
+/** Render a local-boot or quarantine script. */
+static int bootserve_render(const struct srv *srv,
+			    const struct bd_output *d, const char *mac,
+			    const char *token, struct buf *out)
+{
+	struct bootscript_vars v = {
+		.server = srv->cfg->public_url,
+		.token = token,
+		.mac = mac ? mac : "unknown",
+		.kernel_args = srv->cfg->kernel_args,
+		.retries = srv->retries,
+		.reason = d->reason,
+	};
+	char bootif[3 + MAC_STR_LEN];
+	enum bootscript_kind kind;
+
+	if (mac) {
+		snprintf(bootif, sizeof(bootif), "01-%s", mac);
+		for (char *p = bootif; *p; p++)
+			if (*p == ':')
+				*p = '-';
+		v.bootif = bootif;
+	}
+	kind = d->quarantine ? BS_QUARANTINE :
+		d->platform == BD_EFI ? BS_LOCAL_EFI : BS_LOCAL_BIOS;
+	buf_reset(out);
+	return bootscript_render(&srv->scripts, kind, &v, out);
+}
+
+/** Record the boot; @ret 0 and *boot_id */
+static int bootserve_record(struct inv *inv, int64_t client_id,
+			    const struct bd_output *d, int64_t now,
+			    int64_t *boot_id)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = inv_prepare(inv, &st, "INSERT INTO boots (client_id, time, "
+			 "decision, reason) VALUES (?1, ?2, ?3, ?4)");
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, client_id);
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_text(st, 3, d->quarantine ? "quarantine" : "local", -1,
+			  SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, d->reason, -1, SQLITE_TRANSIENT);
+	rc = inv_step_done(inv, st, "record boot");
+	if (rc == 0)
+		*boot_id = sqlite3_last_insert_rowid(inv->db);
+	if (rc == 0)
+		rc = inv_event_add(inv, now, client_id, NULL, "boot", NULL,
+				   NULL, d->reason);
+	return rc;
+}
+
+/**
+ * Apply the decision to each pair.
+ *
+ * @v inv	inventory, transaction open
+ * @v pairs	the client's pairs
+ * @v d		the decision (its actions)
+ * @v max_boots	the limit, for the failure's reason
+ * @v now	Unix time
+ * @v ids	the plan's fix ids, filled (d->nboot of them)
+ * @ret rc	0 or a negative errno
+ */
+static int bootserve_pairs(struct inv *inv, struct inv_pair *pairs,
+			   size_t npairs, const struct bd_output *d,
+			   uint64_t max_boots, int64_t now, const char **ids)
+{
+	char reason[128];
+	size_t nids = 0;
+	int rc = 0;
+
+	snprintf(reason, sizeof(reason), "boot limit: %llu quarantine boots "
+		 "without a result", (unsigned long long)max_boots);
+	for (size_t i = 0; rc == 0 && i < npairs; i++) {
+		struct inv_pair *p = &pairs[i];
+
+		if (p->state == ST_WAKING)
+			rc = inv_event_add(inv, now, p->client_id, p->fix_id,
+					   "wake-confirmed", NULL, NULL,
+					   "boot request after a wake");
+		if (rc < 0)
+			break;
+		switch (d->actions[i]) {
+		case BD_KEEP:
+			break;
+		case BD_FAIL:
+			rc = state_move(inv, p, ST_FAILED, reason, now);
+			break;
+		case BD_BOOT:
+			p->boots++;
+			rc = inv_pair_store(inv, p, now);
+			if (rc == 0)
+				rc = state_move(inv, p, ST_BOOTING, NULL, now);
+			ids[nids++] = p->fix_id;
+			break;
+		}
+	}
+	return rc;
+}
+
+/**
+ * Decide for a known or new client, in one transaction.
+ *
+ * @v srv	server
+ * @v req	checked request
+ * @v now	Unix time
+ * @v d		the decision (actions array allocated here, freed here)
+ * @v token	the issued token when quarantined
+ * @ret rc	0 or a negative errno
+ */
+static int bootserve_decide(const struct srv *srv, const struct bd_request *req,
+			    int64_t now, struct bd_output *d,
+			    char token[TOKEN_STR_LEN])
+{
+	struct inv *inv = srv->inv;
+	struct inv_pair *pairs = NULL;
+	struct bd_pair_in *in = NULL;
+	enum bd_pair_action *actions = NULL;
+	const char **ids = NULL;
+	struct inv_client c;
+	struct bd_input bi = { .platform = req->platform,
+			       .max_boots = srv->cfg->max_boots };
+	int64_t boot_id;
+	size_t npairs = 0;
+	int rc;
+
+	rc = inv_tx_begin(inv);
+	if (rc < 0)
+		return rc;
+	rc = inv_client_by_mac(inv, req->mac_str, &c);
+	if (rc == -ENOENT)
+		rc = inv_client_discover(inv, req->mac_str, now, &c.id);
+	else if (rc == 0)
+		bi.known = true;
+	if (rc == 0)
+		rc = inv_client_seen(inv, c.id, req->has_uuid ? req->uuid : NULL,
+				     req->arch[0] ? req->arch : NULL,
+				     req->platform_str[0] ? req->platform_str :
+				     NULL, now);
+	if (rc == 0 && bi.known)
+		rc = inv_pairs_of_client(inv, c.id, &pairs, &npairs);
+	if (rc < 0)
+		goto out;
+	in = calloc(npairs + 1, sizeof(*in));
+	actions = calloc(npairs + 1, sizeof(*actions));
+	ids = calloc(npairs + 1, sizeof(*ids));
+	if (!in || !actions || !ids) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < npairs; i++) {
+		in[i].state = pairs[i].state;
+		in[i].boots = pairs[i].boots;
+	}
+	bi.pairs = in;
+	bi.npairs = npairs;
+	d->actions = actions;
+	bootdecide(&bi, d);
+	rc = bootserve_record(inv, c.id, d, now, &boot_id);
+	if (rc == 0)
+		rc = bootserve_pairs(inv, pairs, npairs, d, bi.max_boots, now,
+				     ids);
+	if (rc == 0 && d->quarantine)
+		rc = boottoken_issue(inv, c.id, boot_id, ids, d->nboot, now,
+				     srv->cfg->token_ttl, token);
+out:
+	rc = inv_tx_end(inv, rc);
+	d->actions = NULL;
+	free(ids);
+	free(actions);
+	free(in);
+	free(pairs);
+	return rc;
+}
+
+/**
+ * Answer /boot.ipxe.
+ *
+ * @v srv	server
+ * @v has_query	false for the entry script
+ * @v mac, uuid, arch, platform	query values (NULL: absent)
+ * @v now	Unix time
+ * @v out	the script
+ * @ret rc	0, or -ENOMEM / -EFBIG
+ */
+int bootserve(const struct srv *srv, bool has_query, const char *mac,
+	      const char *uuid, const char *arch, const char *platform,
+	      int64_t now, struct buf *out)
+{
+	struct bootscript_vars entry = { .server = srv->cfg->public_url,
+					 .retries = srv->retries };
+	char token[TOKEN_STR_LEN] = "";
+	struct bd_request req;
+	struct bd_output d;
+	const char *why;
+	int rc;
+
+	if (!has_query)
+		return bootscript_render(&srv->scripts, BS_ENTRY, &entry, out);
+	rc = bd_parse(mac, uuid, arch, platform, &req, &why);
+	if (rc < 0) {
+		log_warn("boot", "malformed /boot.ipxe request (%s): local boot",
+			 why);
+		bootdecide_malformed(req.platform, why, &d);
+		return bootserve_render(srv, &d, NULL, NULL, out);
+	}
+	rc = bootserve_decide(srv, &req, now, &d, token);
+	if (rc < 0) {
+		log_err("boot", "%s: inventory error (%s): local boot",
+			req.mac_str, strerror(-rc));
+		bootdecide_malformed(req.platform, "server error", &d);
+		snprintf(d.reason, sizeof(d.reason), "fix server error");
+		return bootserve_render(srv, &d, req.mac_str, NULL, out);
+	}
+	log_info("boot", "%s: %s (%s)", req.mac_str,
+		 d.quarantine ? "quarantine" : "local boot", d.reason);
+	rc = bootserve_render(srv, &d, req.mac_str, d.quarantine ? token : NULL,
+			      out);
+	memset(token, 0, sizeof(token));
+	return rc;
+}

@@ -1,0 +1,363 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fixsrv: the fix server.  Reads its config, binds its sockets as root,
+ * drops to its user, opens the inventory and serves until SIGTERM.
+ *
+ *   fixsrv [-f CONFIG]        run in the foreground (systemd style)
+ *   fixsrv -n [-f CONFIG]     check the config and exit
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/crypto.h"
+#include "common/keyring.h"
+#include "server/http.h"
+#include "server/inventory.h"
+#include "server/listen.h"
+#include "server/log.h"
+#include "server/wake.h"
+
+#define EXIT_PERM 100
+#define EXIT_TEMP 111
+
+struct fixsrv_opts {
+	const char *config;
+	int check;
+};
+
+/** The sockets bound as root. */
+struct fixsrv_socks {
+	int pub, admin, admin_tcp;
+	struct wolsend ws;
+};
+
+/** Print the usage to f. */
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: fixsrv [-n] [-f CONFIG]\n"
+		"  -f CONFIG  configuration file (default %s)\n"
+		"  -n         check the configuration and exit\n"
+		"Runs in the foreground and logs to stderr.  Exit: 0 done, "
+		"100 bad configuration, 111 temporary failure.\n",
+		CONFIG_DEFAULT_PATH);
+}
+
+/** Parse the command line; @ret 0, or an exit code */
+static int fixsrv_args(int argc, char **argv, struct fixsrv_opts *o)
+{
+	int c;
+
+	o->config = CONFIG_DEFAULT_PATH;
+	while ((c = getopt(argc, argv, "f:nh")) != -1) {
+		switch (c) {
+		case 'f':
+			o->config = optarg;
+			break;
+		case 'n':
+			o->check = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			return 1;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 1;
+	}
+	return 0;
+}
+
+/** Read the TCP admin token file (first line, trimmed). */
+static int fixsrv_admin_token(const struct config *cfg, char **out)
+{
+	char line[CONFIG_ADMIN_TOKEN_MAX + 2];
+	size_t n;
+	FILE *f;
+
+	*out = NULL;
+	if (!cfg->admin_token_file)
+		return 0;
+	f = fopen(cfg->admin_token_file, "re");
+	if (!f) {
+		log_err("config", "admin_token_file %s: %s",
+			cfg->admin_token_file, strerror(errno));
+		return -errno;
+	}
+	if (!fgets(line, sizeof(line), f))
+		line[0] = '\0';
+	fclose(f);
+	n = strcspn(line, "\r\n");
+	line[n] = '\0';
+	if (n < CONFIG_ADMIN_TOKEN_MIN || n > CONFIG_ADMIN_TOKEN_MAX ||
+	    strpbrk(line, " \t")) {
+		log_err("config", "admin_token_file %s: the token must be one "
+			"line of %d to %d characters without blanks",
+			cfg->admin_token_file, CONFIG_ADMIN_TOKEN_MIN,
+			CONFIG_ADMIN_TOKEN_MAX);
+		return -EINVAL;
+	}
+	*out = strdup(line);
+	return *out ? 0 : -ENOMEM;
+}
+
+/** Checks of -n beyond the syntax: files, keys, user.  @ret errors found */
+static int fixsrv_check(const struct config *cfg, struct bootscripts *bs)
+{
+	struct keyring *kr = malloc(sizeof(*kr));
+	struct err err = { .msg = "" };
+	struct wol_trailer tr;
+	char *tok = NULL;
+	int bad = 0;
+
+	if (bootscript_load(bs, cfg->script_dir) < 0)
+		bad++;
+	if (kr) {
+		keyring_init(kr);
+		if (keyring_load_dir(kr, cfg->keys_dir, &err) < 0) {
+			log_err("config", "keys_dir %s: %s", cfg->keys_dir,
+				err.msg);
+			bad++;
+		} else if (kr->nkeys == 0) {
+			log_warn("config", "keys_dir %s holds no *.pub key: "
+				 "every fix will be refused", cfg->keys_dir);
+		}
+		free(kr);
+	}
+	if (!getpwnam(cfg->user)) {
+		log_err("config", "user %s does not exist: create it (useradd "
+			"--system %s) or set the user option", cfg->user,
+			cfg->user);
+		bad++;
+	}
+	if (cfg->wol_trailer && wolsend_trailer(cfg->public_url, &tr) < 0) {
+		log_err("config", "wol_trailer = yes needs public_url with an "
+			"IP address, not a host name");
+		bad++;
+	}
+	if (fixsrv_admin_token(cfg, &tok) < 0)
+		bad++;
+	free(tok);
+	return bad;
+}
+
+/** Bind every socket while still root. */
+static int fixsrv_bind(const struct config *cfg, const struct passwd *pw,
+		       struct fixsrv_socks *s)
+{
+	s->admin_tcp = -1;
+	s->pub = listen_tcp(cfg->listen);
+	if (s->pub < 0)
+		return s->pub;
+	s->admin = listen_unix(cfg->admin_socket, pw->pw_uid, pw->pw_gid);
+	if (s->admin < 0)
+		return s->admin;
+	if (cfg->admin_listen) {
+		s->admin_tcp = listen_tcp(cfg->admin_listen);
+		if (s->admin_tcp < 0)
+			return s->admin_tcp;
+	}
+	return wolsend_open(&s->ws, cfg->wol_broadcast, cfg->nwol);
+}
+
+/** Become the unprivileged user (when root). */
+static int fixsrv_drop(const struct passwd *pw)
+{
+	if (geteuid() != 0) {
+		log_info("main", "not started as root: staying uid %u",
+			 (unsigned)geteuid());
+		return 0;
+	}
+	if (initgroups(pw->pw_name, pw->pw_gid) < 0 ||
+	    setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0) {
+		log_err("main", "cannot drop to user %s: %s", pw->pw_name,
+			strerror(errno));
+		return -errno;
+	}
+	if (pw->pw_uid != 0 && setuid(0) == 0) {
+		log_err("main", "could regain root after dropping it");
+		return -EPERM;
+	}
+	log_info("main", "running as %s (uid %u)", pw->pw_name,
+		 (unsigned)pw->pw_uid);
+	return 0;
+}
+
+/** Check state_dir and make state_dir/fixes, as the final user. */
+static int fixsrv_state_dir(const struct config *cfg, const char *user,
+			    struct srv *srv)
+{
+	struct dirent *de;
+	DIR *d;
+
+	if (access(cfg->state_dir, W_OK | X_OK) < 0) {
+		log_err("main", "state_dir %s is not writable by user %s (%s): "
+			"mkdir -p %s && chown %s %s", cfg->state_dir, user,
+			strerror(errno), cfg->state_dir, user, cfg->state_dir);
+		return -EACCES;
+	}
+	snprintf(srv->fixes_dir, sizeof(srv->fixes_dir), "%s/fixes",
+		 cfg->state_dir);
+	if (mkdir(srv->fixes_dir, 0755) < 0 && errno != EEXIST) {
+		log_err("main", "%s: %s", srv->fixes_dir, strerror(errno));
+		return -errno;
+	}
+	d = opendir(srv->fixes_dir);
+	if (!d)
+		return -errno;
+	while ((de = readdir(d)) != NULL)	/* uploads cut short */
+		if (strncmp(de->d_name, ".upload-", 8) == 0)
+			unlinkat(dirfd(d), de->d_name, 0);
+	closedir(d);
+	return 0;
+}
+
+/** Start the waker if Wake-on-LAN is configured. */
+static int fixsrv_waker(const struct config *cfg, struct wake_ctx *wc,
+			struct srv *srv)
+{
+	struct wol_trailer tr;
+	struct waker_ops ops;
+	int rc;
+
+	if (cfg->nwol == 0)
+		return 0;
+	wake_ops(wc, &ops);
+	if (cfg->wol_trailer && wolsend_trailer(cfg->public_url, &tr) < 0)
+		return -EINVAL;
+	rc = waker_new(&ops, cfg->wol_group_interval_ms,
+		       cfg->wol_global_per_sec, cfg->wol_trailer ? &tr : NULL,
+		       &srv->waker);
+	if (rc == 0)
+		rc = waker_start(srv->waker);
+	return rc;
+}
+
+/** Serve until SIGTERM or SIGINT (blocked in every thread). */
+static void fixsrv_wait(const sigset_t *set)
+{
+	int sig = 0;
+
+	while (sigwait(set, &sig) == 0 && sig != SIGTERM && sig != SIGINT)
+		;
+	log_info("main", "signal %d: stopping", sig);
+}
+
+/** Everything after the config is read; @ret an exit code */
+static int fixsrv_run(const struct config *cfg, struct srv *srv)
+{
+	struct fixsrv_socks s = { .pub = -1, .admin = -1, .admin_tcp = -1 };
+	struct http_daemons d = { 0 };
+	struct wake_ctx wc = { srv, &s.ws };
+	const struct passwd *pw;
+	char db[4200];
+	sigset_t set;
+	int rc;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	pw = getpwnam(cfg->user);
+	if (!pw) {
+		log_err("main", "user %s does not exist: create it (useradd "
+			"--system %s) or set the user option", cfg->user,
+			cfg->user);
+		return EXIT_PERM;
+	}
+	if (common_crypto_init() < 0 ||
+	    bootscript_load(&srv->scripts, cfg->script_dir) < 0 ||
+	    fixsrv_admin_token(cfg, &srv->admin_token) < 0)
+		return EXIT_PERM;
+	rc = fixsrv_bind(cfg, pw, &s);
+	if (rc == 0)
+		rc = fixsrv_drop(pw);
+	if (rc == 0)
+		rc = fixsrv_state_dir(cfg, pw->pw_name, srv);
+	snprintf(db, sizeof(db), "%s/inventory.db", cfg->state_dir);
+	if (rc == 0)
+		rc = inv_open(db, &srv->inv);
+	if (rc == 0)
+		rc = fixsrv_waker(cfg, &wc, srv);
+	if (rc == 0)
+		rc = http_start(&d, srv, s.pub, s.admin, s.admin_tcp);
+	if (rc == 0) {
+		log_info("main", "serving %s on %s, admin on %s%s%s",
+			 cfg->public_url, cfg->listen, cfg->admin_socket,
+			 cfg->admin_listen ? " and " : "",
+			 cfg->admin_listen ? cfg->admin_listen : "");
+		fixsrv_wait(&set);
+	}
+	http_stop(&d);
+	waker_free(srv->waker);
+	inv_close(srv->inv);
+	wolsend_close(&s.ws);
+	if (s.admin >= 0) {
+		close(s.admin);
+		if (unlink(cfg->admin_socket) < 0 && errno != ENOENT)
+			log_warn("main", "cannot remove %s: %s", cfg->admin_socket,
+				 strerror(errno));
+	}
+	if (s.pub >= 0)
+		close(s.pub);
+	if (s.admin_tcp >= 0)
+		close(s.admin_tcp);
+	return rc == 0 ? 0 : rc == -EADDRINUSE || rc == -EBUSY ? EXIT_TEMP :
+		EXIT_PERM;
+}
+
+int main(int argc, char **argv)
+{
+	struct fixsrv_opts o = { 0 };
+	struct config cfg;
+	struct srv srv;
+	enum log_level lvl = LOG_LVL_INFO;
+	int rc;
+
+	rc = fixsrv_args(argc, argv, &o);
+	if (rc)
+		return rc;
+	log_init("fixsrv", LOG_LVL_INFO);
+	if (config_defaults(&cfg) < 0)
+		return EXIT_TEMP;
+	rc = config_load(&cfg, o.config);
+	if (rc == 0)
+		log_level_parse(cfg.log_level, &lvl);
+	log_init("fixsrv", lvl);
+	memset(&srv, 0, sizeof(srv));
+	srv.cfg = &cfg;
+	snprintf(srv.retries, sizeof(srv.retries), "%llu",
+		 (unsigned long long)cfg.boot_retries);
+	if (o.check) {
+		if (rc == 0 && fixsrv_check(&cfg, &srv.scripts) > 0)
+			rc = -EINVAL;
+		if (rc == 0)
+			fprintf(stderr, "fixsrv: %s: configuration OK\n",
+				o.config);
+		else
+			fprintf(stderr, "fixsrv: %s: configuration has errors "
+				"(see above)\n", o.config);
+		bootscript_free(&srv.scripts);
+		config_free(&cfg);
+		return rc == 0 ? 0 : EXIT_PERM;
+	}
+	rc = rc == 0 ? fixsrv_run(&cfg, &srv) : EXIT_PERM;
+	bootscript_free(&srv.scripts);
+	free(srv.admin_token);
+	config_free(&cfg);
+	return rc;
+}

@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef FIXNET_SERVER_INVENTORY_H
+#define FIXNET_SERVER_INVENTORY_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "common/hex.h"
+#include "common/mac.h"
+#include "common/manifest.h"
+#include "server/state.h"
+
+/*
+ * The inventory: which clients exist, which fixes, and for each (client,
+ * fix) pair its state, in SQLite (WAL, synchronous=FULL so that a commit is
+ * on disk when it returns).  One connection behind a mutex: every operation
+ * runs between inv_tx_begin() and inv_tx_end(), which hold the lock and a
+ * transaction.  SQL is never built from input: prepared statements only.
+ */
+
+#define INV_NAME_MAX 64		/* client, group, power group names */
+#define INV_LIST_MAX 100000	/* rows in one listing */
+#define INV_EVENTS_DEFAULT 100
+#define INV_EVENTS_MAX 10000
+
+struct inv {
+	sqlite3 *db;
+	pthread_mutex_t lock;
+};
+
+struct inv_client {
+	int64_t id;
+	char mac[MAC_STR_LEN];
+	char name[INV_NAME_MAX + 1];	/* "" if none */
+	char group[INV_NAME_MAX + 1];	/* "" if none */
+	char power_group[INV_NAME_MAX + 1];
+	bool discovered;
+};
+
+struct inv_fix {
+	char id[MANIFEST_ID_MAX + 1];
+	uint64_t serial;
+	uint64_t size;
+	uint64_t sig_size;
+	char sha256[SHA256_HEX_LEN];
+	char keyid[17];
+	char description[MANIFEST_DESC_MAX + 1];
+	int64_t added;
+};
+
+struct inv_pair {
+	int64_t id;
+	int64_t client_id;
+	char fix_id[MANIFEST_ID_MAX + 1];
+	enum pair_state state;
+	uint64_t boots;
+	uint64_t applied_serial;
+};
+
+/* --- db.c: connection, schema, transactions --- */
+
+/**
+ * Open (creating if needed) and migrate the inventory to the current schema.
+ * @ret 0 and *out, or a negative errno (logged)
+ */
+int inv_open(const char *path, struct inv **out);
+
+/** Close; accepts NULL. */
+void inv_close(struct inv *inv);
+
+/** Take the lock and BEGIN IMMEDIATE.  @ret 0 or a negative errno */
+int inv_tx_begin(struct inv *inv);
+
+/**
+ * COMMIT if rc is 0, else ROLLBACK; release the lock.
+ * @ret rc, or the commit's error
+ */
+int inv_tx_end(struct inv *inv, int rc);
+
+/** The schema version of the open inventory (migrations applied). */
+int inv_schema_version(struct inv *inv, int64_t *out);
+
+/** Convert an SQLite code to a negative errno, logging its message. */
+int inv_rc(struct inv *inv, int src, const char *what);
+
+/** Prepare a statement of static SQL.  @ret 0 or a negative errno */
+int inv_prepare(struct inv *inv, sqlite3_stmt **st, const char *sql);
+
+/** Step a statement expected to finish (INSERT, UPDATE). */
+int inv_step_done(struct inv *inv, sqlite3_stmt *st, const char *what);
+
+/** Copy a text column into a buffer ("" for NULL), truncating. */
+void inv_col_text(sqlite3_stmt *st, int col, char *out, size_t outlen);
+
+/** A text column as a JSON string, or null. */
+json_t *inv_col_json_str(sqlite3_stmt *st, int col);
+
+/** An integer column as a JSON integer, or null. */
+json_t *inv_col_json_int(sqlite3_stmt *st, int col);
+
+/**
+ * Collect the rows of a statement (finalised here) into a JSON array, one
+ * object per row made by row().
+ */
+int inv_rows_json(struct inv *inv, sqlite3_stmt *st,
+		  json_t *(*row)(sqlite3_stmt *), json_t **out);
+
+/** Check a name: 1..INV_NAME_MAX of [A-Za-z0-9._-], first alnum. */
+int inv_name_check(const char *name);
+
+/* --- inv_client.c: clients and groups --- */
+
+/**
+ * Add a client, or adopt one that was discovered (booted before it was
+ * added).  The group is created if it does not exist.
+ * @ret 0, -EEXIST (MAC of a client added before, or name taken), -EINVAL
+ */
+int inv_client_add(struct inv *inv, const char *mac, const char *name,
+		   const char *group, const char *power_group, int64_t now,
+		   int64_t *id);
+
+/** Find a client by canonical MAC.  @ret 0, -ENOENT */
+int inv_client_by_mac(struct inv *inv, const char *mac, struct inv_client *c);
+
+/** Find a client by id.  @ret 0, -ENOENT */
+int inv_client_by_id(struct inv *inv, int64_t id, struct inv_client *c);
+
+/** Find a client by MAC (any accepted form) or name.  @ret 0, -ENOENT */
+int inv_client_find(struct inv *inv, const char *key, struct inv_client *c);
+
+/** Record a MAC seen booting that nobody added. */
+int inv_client_discover(struct inv *inv, const char *mac, int64_t now,
+			int64_t *id);
+
+/** Remember what the firmware said at a boot (each may be NULL). */
+int inv_client_seen(struct inv *inv, int64_t id, const char *uuid,
+		    const char *arch, const char *platform, int64_t now);
+
+/** Clients of a group, or all (group NULL); ids in *out (malloc'd). */
+int inv_client_ids(struct inv *inv, const char *group, int64_t **out,
+		   size_t *n);
+
+/** Every client as a JSON array. */
+int inv_client_list_json(struct inv *inv, json_t **out);
+
+/** One client with its pairs and its latest events. */
+int inv_client_show_json(struct inv *inv, const struct inv_client *c,
+			 json_t **out);
+
+/** Add a group (-EEXIST if it exists). */
+int inv_group_add(struct inv *inv, const char *name, int64_t now, int64_t *id);
+
+/** Find a group, or create it when create is true.  @ret 0, -ENOENT */
+int inv_group_get(struct inv *inv, const char *name, bool create, int64_t now,
+		  int64_t *id);
+
+/** Every group with its number of clients. */
+int inv_group_list_json(struct inv *inv, json_t **out);
+
+/** One group with its clients. */
+int inv_group_show_json(struct inv *inv, const char *name, json_t **out);
+
+/* --- inv_fix.c: fixes and pairs --- */
+
+/** @ret 0, -ENOENT */
+int inv_fix_get(struct inv *inv, const char *id, struct inv_fix *f);
+
+/** Insert, or replace the row of the same id. */
+int inv_fix_put(struct inv *inv, const struct inv_fix *f);
+
+/** Every fix as a JSON array, with counts of pairs by state. */
+int inv_fix_list_json(struct inv *inv, json_t **out);
+
+/** The pairs of a client, in assignment order (*out malloc'd). */
+int inv_pairs_of_client(struct inv *inv, int64_t client_id,
+			struct inv_pair **out, size_t *n);
+
+/** The pairs of a fix (*out malloc'd). */
+int inv_pairs_of_fix(struct inv *inv, const char *fix_id,
+		     struct inv_pair **out, size_t *n);
+
+/** @ret 0, -ENOENT */
+int inv_pair_get(struct inv *inv, int64_t client_id, const char *fix_id,
+		 struct inv_pair *p);
+
+/**
+ * Assign a fix to a client: a new pair is pending; a failed, skipped or
+ * held one goes back to pending with its boot count reset; others stay.
+ * @v created	set to true if the pair became pending
+ */
+int inv_pair_assign(struct inv *inv, int64_t client_id, const char *fix_id,
+		    int64_t now, bool *created);
+
+/** Store a pair's boot count and applied serial (not its state). */
+int inv_pair_store(struct inv *inv, const struct inv_pair *p, int64_t now);
+
+/** Store a pair's state and reason (state.c's helper). */
+int inv_pair_set_state(struct inv *inv, const struct inv_pair *p,
+		       const char *reason, int64_t now);
+
+/* --- inv_event.c: the append-only event log --- */
+
+/**
+ * Append an event.
+ * @v client_id	0 if none
+ * @v fix_id, from, to, message	each may be NULL
+ */
+int inv_event_add(struct inv *inv, int64_t now, int64_t client_id,
+		  const char *fix_id, const char *kind, const char *from,
+		  const char *to, const char *message);
+
+/** Latest events, newest last (client_id 0 / fix_id NULL: any). */
+int inv_events_json(struct inv *inv, int64_t client_id, const char *fix_id,
+		    unsigned limit, json_t **out);
+
+/** Number of events of a kind (for /metrics). */
+int inv_event_count(struct inv *inv, const char *kind, int64_t *out);
+
+#endif

@@ -53,9 +53,11 @@ static int import_mac(const char *field, size_t n, char out[MAC_STR_LEN])
 static int import_ethers_line(char *line, struct import_row *r,
 			      struct err *err)
 {
-	char *mac = strtok(line, " \t"), *name = strtok(NULL, " \t");
+	char *save = NULL;
+	char *mac = strtok_r(line, " \t", &save);
+	char *name = mac ? strtok_r(NULL, " \t", &save) : NULL;
 
-	if (!mac || !name || strtok(NULL, " \t"))
+	if (!mac || !name || strtok_r(NULL, " \t", &save))
 		return err_set(err, -EINVAL, "line %u: expected MAC NAME",
 			       r->line);
 	if (import_mac(mac, strlen(mac), r->mac) < 0)

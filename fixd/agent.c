@@ -41,6 +41,15 @@ static int agent_event(struct agent *ag, const char *fix, const char *state,
 }
 
 /**
+ * fix_ctx's event callback: an "applying" event with a message (what was
+ * done with an interrupted apply).
+ */
+static void agent_fix_event(void *cls, const char *fix, const char *message)
+{
+	agent_event(cls, fix, "applying", message);
+}
+
+/**
  * Fetch and parse the plan.
  * @ret 0 and *out, or a negative errno
  */
@@ -204,6 +213,8 @@ int agent_run(struct agent *ag)
 	struct plan *p = NULL;
 	int code = EXIT_DONE, rc, o;
 
+	ag->fix->event = agent_fix_event;
+	ag->fix->event_cls = ag;
 	rc = agent_plan(ag, &p);
 	if (rc < 0) {
 		code = agent_exit(rc);

@@ -24,7 +24,12 @@ void apply_init(struct apply *a, struct log *log, const struct bundle *b,
 	a->work_dir = work_dir;
 	memcpy(a->bundle_sha, sha, SHA256_LEN);
 	a->now = time(NULL);
-	a->state_fd = a->tmp_fd = -1;
+	a->attempt = 1;
+	if (b) {
+		a->id = b->manifest->id;
+		a->serial = b->manifest->serial;
+	}
+	txn_init(&a->tx, log, t->root_fd);
 }
 
 /** Release what an apply holds. */
@@ -37,13 +42,9 @@ void apply_free(struct apply *a)
 		free(a->items[i].shown);
 	}
 	free(a->items);
-	if (a->tmp_fd >= 0)
-		close(a->tmp_fd);
-	if (a->state_fd >= 0)
-		close(a->state_fd);
+	txn_free(&a->tx);
 	a->items = NULL;
 	a->nitems = a->cap = 0;
-	a->tmp_fd = a->state_fd = -1;
 }
 
 /**
@@ -207,25 +208,25 @@ int apply_report(const struct apply *a, struct report *r)
 }
 
 /**
- * Every phase after a successful check.
+ * Every phase after a successful check.  A fix with only hooks has no
+ * journal (nothing to back up).
  * @ret 0 or the first error
  */
 int apply_rest(struct apply *a, struct err *err)
 {
 	int rc;
 
+	if (a->nitems == 0)
+		return apply_finish(a, err);
 	rc = apply_stage(a, err);
+	if (rc == 0)
+		rc = apply_journal(a, err);
 	if (rc < 0) {
 		apply_unstage(a);
 		return rc;
 	}
-	rc = apply_commit(a, err);
-	if (rc < 0)
-		apply_unstage(a);
+	rc = txn_commit(&a->tx, NULL, err);
 	if (rc == 0)
-		rc = apply_hooks(a, err);
-	apply_evidence(a);
-	if (rc == 0)
-		rc = apply_receipt(a, err);
-	return rc;
+		rc = apply_finish(a, err);
+	return rc < 0 ? apply_undo(a, rc, err) : 0;
 }

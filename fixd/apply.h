@@ -13,31 +13,36 @@
 #include "fixd/bundle.h"
 #include "fixd/log.h"
 #include "fixd/target.h"
+#include "fixd/txn.h"
 
 /*
  * Applying a verified bundle to an open target, in phases:
  *
+ *   recover  an interrupted apply found on the target (its journal) is
+ *            completed or rolled back first (apply_recover)
  *   check    resolve every op on the target without changing anything:
  *            each put's directory (no symlink, nothing but directories on
  *            the way) and its current content, each delete glob expanded
  *            within its cap; any refusal ends the apply here, the target
  *            untouched
- *   stage    write each put to a file in the state directory .fixnet/tmp/
- *            (same filesystem), with its mode, and fsync it
- *   commit   create missing directories, rename each staged file into
- *            place, delete the matched files, fsync every directory changed
+ *   stage    write each put to .fixnet/tmp/stage.<i> (same filesystem),
+ *            with its mode, and fsync it
+ *   journal  back up every file to be replaced or deleted, write the
+ *            journal (fixd/txn.h)
+ *   commit   rename each staged file into place, delete the matched files,
+ *            syncfs
  *   hooks    run the hook scripts, in manifest order
  *   evidence hash every touched path again
- *   receipt  write .fixnet/receipts/<id>.json
+ *   receipt  write .fixnet/receipts/<id>.json, then remove the journal and
+ *            the backups
  *
- * A journal and backups (to finish or roll back an apply cut by a power
- * loss) belong between stage and commit.
+ * A failure after the journal was written (an I/O error, a failing hook, a
+ * receipt that cannot be written) rolls every file back from the backups;
+ * what a hook changed itself stays.  Directories the commit made stay too.
  */
 
 #define APPLY_ITEMS_MAX REPORT_EVIDENCE_MAX	/* paths touched by one fix */
 #define APPLY_SCAN_MAX 1000000		/* directory entries read per glob */
-#define APPLY_TMP_DIR "tmp"		/* in BUNDLE_STATE_DIR */
-#define APPLY_TMP_NAME_MAX 32
 
 /* One path the fix touches. */
 struct apply_item {
@@ -48,21 +53,36 @@ struct apply_item {
 	bool has_before, has_after;
 	uint8_t before[SHA256_LEN];
 	uint8_t after[SHA256_LEN];
-	bool staged;			/* put: its file is in tmp/ */
 };
 
 struct apply {
 	struct log *log;
-	const struct bundle *bundle;
+	const struct bundle *bundle;	/* NULL when recovering another fix */
 	struct target *target;
 	const char *work_dir;		/* for hook scripts */
+	const char *id;			/* the fix's id and serial (the bundle's, */
+	uint64_t serial;		/* or the journal's when recovering) */
 	uint8_t bundle_sha[SHA256_LEN];
 	time_t now;
+	uint32_t attempt;		/* runs on this apply so far, this one too */
 	struct apply_item *items;
 	size_t nitems, cap;
-	int state_fd, tmp_fd;		/* .fixnet and .fixnet/tmp, -1 if closed */
+	struct txn tx;			/* the journal and the state directory */
 	bool made_state;		/* .fixnet did not exist before stage */
-	bool made_tmp;
+};
+
+/* What apply_recover() did. */
+enum apply_rec {
+	APPLY_REC_NONE,			/* no journal on the target */
+	APPLY_REC_FORWARD,		/* completed the interrupted apply */
+	APPLY_REC_BACK,			/* rolled it back: apply again */
+	APPLY_REC_GAVE_UP,		/* rolled it back after TXN_ATTEMPTS */
+};
+
+struct apply_recovery {
+	enum apply_rec what;
+	bool same;			/* the journal is of the bundle at hand */
+	uint32_t interrupted;		/* runs that were cut short */
 };
 
 /**
@@ -91,9 +111,24 @@ int apply_check(struct apply *a, struct err *err);
 
 /**
  * Every phase after a successful check.
- * @ret 0, or the first error (after stage, the target may be changed)
+ * @ret 0, or the first error (files rolled back if the commit had begun;
+ *	err says whether that worked)
  */
 int apply_rest(struct apply *a, struct err *err);
+
+/**
+ * Settle an interrupted apply found on the target (its journal), before
+ * anything else is done there.  a is filled from the journal (items, id,
+ * serial, bundle hash; bundle set to NULL unless the journal is of it), so
+ * that apply_report() gives the evidence of a completed one.
+ *
+ * @v a		apply_init()ed for the bundle at hand; check not run
+ * @v rec	what was done
+ * @ret 0, or -errno with err set: an unreadable journal, an apply that can
+ *	be neither completed nor rolled back, an I/O failure (the journal
+ *	stays for the next run)
+ */
+int apply_recover(struct apply *a, struct apply_recovery *rec, struct err *err);
 
 /**
  * Copy the evidence into a report (paths and op names duplicated).
@@ -119,17 +154,35 @@ int apply_item_add(struct apply *a, enum manifest_op_kind kind,
  */
 int apply_glob(struct apply *a, size_t op, struct err *err);
 
-/** Name of the staged file of item i in tmp/ (APPLY_TMP_NAME_MAX bytes). */
-void apply_tmp_name(size_t i, char *out);
-
-/** Stage phase. @ret 0 or -errno */
+/**
+ * Stage phase: open the state directory (leftovers of an earlier apply
+ * swept), write and sync every put in tmp/.
+ * @ret 0 or -errno
+ */
 int apply_stage(struct apply *a, struct err *err);
 
-/** Remove staged files and the state directories stage made, if empty. */
+/** Remove what stage and journal left, and .fixnet if stage made it. */
 void apply_unstage(struct apply *a);
 
-/** Commit phase. @ret 0 or -errno */
-int apply_commit(struct apply *a, struct err *err);
+/**
+ * Journal phase: the journal of the items, backups, written (txn_begin).
+ * @ret 0 or -errno
+ */
+int apply_journal(struct apply *a, struct err *err);
+
+/**
+ * After the commit: hooks (unless the journal says they ran), evidence,
+ * receipt, end of the journal.
+ * @ret 0 or the first error (nothing rolled back here)
+ */
+int apply_finish(struct apply *a, struct err *err);
+
+/**
+ * Roll back after a failure past the journal; err gets the outcome.
+ * @v rc	the failure
+ * @ret rc
+ */
+int apply_undo(struct apply *a, int rc, struct err *err);
 
 /** Hooks phase. @ret 0 or what hook_run() returns */
 int apply_hooks(struct apply *a, struct err *err);

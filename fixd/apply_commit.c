@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -12,81 +13,36 @@
 #include "fixd/safe.h"
 
 /**
- * Move one staged file into place: its directories made as needed, the
- * rename, an fsync of the directory.
+ * Journal phase: the journal of the items (a put's new content is the hash
+ * its op gives), the backups, the journal written.
  * @ret 0 or -errno
  */
-static int apply_commit_put(struct apply *a, size_t i, struct err *err)
+int apply_journal(struct apply *a, struct err *err)
 {
-	struct apply_item *it = &a->items[i];
-	char name[APPLY_TMP_NAME_MAX];
-	const char *base;
-	int dfd, rc;
+	const struct manifest *m = a->bundle->manifest;
+	struct journal *j = journal_new(a->id, a->nitems);
 
-	rc = safe_parent(a->target->root_fd, it->path, true, &dfd, &base, err);
-	if (rc < 0)
-		return rc;
-	apply_tmp_name(i, name);
-	if (renameat(a->tmp_fd, name, dfd, base) < 0)
-		rc = err_set(err, -errno, "%s: rename: %s", it->path, strerror(errno));
-	else if (fsync(dfd) < 0)
-		rc = err_set(err, -errno, "%s: fsync: %s", it->path, strerror(errno));
-	close(dfd);
-	if (rc == 0) {
-		it->staged = false;
-		log_info(a->log, "put %s", it->path);
+	if (!j)
+		return err_set(err, -ENOMEM, "journal: out of memory");
+	a->tx.j = j;
+	j->serial = a->serial;
+	memcpy(j->bundle_sha, a->bundle_sha, SHA256_LEN);
+	j->attempt = a->attempt;
+	for (size_t i = 0; i < m->nops; i++)
+		j->hooks += m->ops[i].kind == MANIFEST_OP_HOOK;
+	for (size_t i = 0; i < a->nitems; i++) {
+		const struct apply_item *it = &a->items[i];
+		struct journal_step *s = &j->steps[i];
+
+		s->kind = it->kind;
+		s->has_before = it->has_before;
+		memcpy(s->before, it->before, SHA256_LEN);
+		if (it->kind == MANIFEST_OP_PUT)
+			memcpy(s->after, m->ops[it->op].sha256, SHA256_LEN);
+		if (!(s->path = strdup(it->path)))
+			return err_set(err, -ENOMEM, "journal: out of memory");
 	}
-	return rc;
-}
-
-/**
- * Delete one matched file, if it is still a regular file.
- * @ret 0 or -errno
- */
-static int apply_commit_delete(struct apply *a, struct apply_item *it,
-			       struct err *err)
-{
-	const char *base;
-	struct stat st;
-	int dfd, rc;
-
-	rc = safe_parent(a->target->root_fd, it->path, false, &dfd, &base, err);
-	if (rc < 0 || dfd < 0)
-		return rc;
-	if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-		rc = errno == ENOENT ? 0 : err_set(err, -errno, "%s: %s", it->path,
-						   strerror(errno));
-	} else if (!S_ISREG(st.st_mode)) {
-		rc = err_set(err, -EPERM, "%s is no longer a regular file", it->path);
-	} else if (unlinkat(dfd, base, 0) < 0) {
-		rc = err_set(err, -errno, "%s: unlink: %s", it->path, strerror(errno));
-	} else if (fsync(dfd) < 0) {
-		rc = err_set(err, -errno, "%s: fsync: %s", it->path, strerror(errno));
-	} else {
-		log_info(a->log, "deleted %s", it->path);
-	}
-	close(dfd);
-	return rc;
-}
-
-/**
- * Commit phase, in manifest order.
- * @ret 0 or -errno
- */
-int apply_commit(struct apply *a, struct err *err)
-{
-	int rc = 0;
-
-	for (size_t i = 0; rc == 0 && i < a->nitems; i++) {
-		if (a->items[i].kind == MANIFEST_OP_PUT)
-			rc = apply_commit_put(a, i, err);
-		else
-			rc = apply_commit_delete(a, &a->items[i], err);
-	}
-	if (rc == 0 && a->tmp_fd >= 0 && fsync(a->tmp_fd) < 0)
-		rc = err_set(err, -errno, "%s/%s: fsync: %s", BUNDLE_STATE_DIR,
-			     APPLY_TMP_DIR, strerror(errno));
-	return rc;
+	return txn_begin(&a->tx, err);
 }
 
 /**
@@ -112,6 +68,8 @@ int apply_hooks(struct apply *a, struct err *err)
 			continue;
 		syncfs(a->target->root_fd);
 		rc = hook_run(&h, blob->data, blob->size, m->ops[i].timeout_s, err);
+		if (rc == 0)
+			txn_step(&a->tx, "hook ran");
 	}
 	return rc;
 }
@@ -138,7 +96,6 @@ void apply_evidence(struct apply *a)
  */
 int apply_receipt(struct apply *a, struct err *err)
 {
-	const struct manifest *m = a->bundle->manifest;
 	struct report_evidence *ev;
 	int rc;
 
@@ -151,10 +108,62 @@ int apply_receipt(struct apply *a, struct err *err)
 		ev[i].has_after = a->items[i].has_after;
 		memcpy(ev[i].after, a->items[i].after, SHA256_LEN);
 	}
-	rc = receipt_write(a->target->root_fd, m->id, m->serial, a->now,
+	rc = receipt_write(a->target->root_fd, a->id, a->serial, a->now,
 			   a->bundle_sha, ev, a->nitems, err);
 	free(ev);
+	if (rc == 0) {
+		log_info(a->log, "receipt %s/%s.json written", RECEIPT_DIR, a->id);
+		txn_step(&a->tx, "receipt written");
+	}
+	return rc;
+}
+
+/**
+ * After the commit: hooks unless they ran (or there is no bundle to run
+ * them from: recovery only does that when they are settled), evidence,
+ * receipt, then the journal's end.  A journal that cannot be removed is
+ * only a warning: the apply is complete, the next run finishes the end.
+ * @ret 0 or the first error
+ */
+int apply_finish(struct apply *a, struct err *err)
+{
+	struct journal *j = a->tx.j;
+	struct err e;
+	int rc = 0;
+
+	if (a->bundle && !(j && j->hooks_done))
+		rc = apply_hooks(a, err);
+	if (rc == 0 && j && j->hooks && !j->hooks_done)
+		rc = txn_hooks_done(&a->tx, err);
+	apply_evidence(a);
 	if (rc == 0)
-		log_info(a->log, "receipt %s/%s.json written", RECEIPT_DIR, m->id);
+		rc = apply_receipt(a, err);
+	if (rc == 0 && j && txn_end(&a->tx, &e) < 0)
+		log_warn(a->log, "%s; the next run removes it", e.msg);
+	return rc;
+}
+
+/**
+ * Roll back after a failure past the journal; err says the outcome.
+ * @v rc	the failure
+ * @ret rc
+ */
+int apply_undo(struct apply *a, int rc, struct err *err)
+{
+	char why[ERR_MSG_MAX];
+	struct err e = { "" };
+
+	if (!a->tx.j)
+		return rc;
+	snprintf(why, sizeof(why), "%s", err ? err->msg : "the apply failed");
+	log_err(a->log, "%s: rolling back", why);
+	if (txn_rollback(&a->tx, &e) == 0 && txn_end(&a->tx, &e) == 0) {
+		err_set(err, rc, "%s; every file was rolled back", why);
+		if (a->made_state)
+			unlinkat(a->target->root_fd, BUNDLE_STATE_DIR, AT_REMOVEDIR);
+	} else
+		err_set(err, rc, "%s; rolling back failed too (%s): the journal stays "
+			"for the next run", why, e.msg);
+	apply_evidence(a);
 	return rc;
 }

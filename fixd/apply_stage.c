@@ -9,31 +9,6 @@
 #include "fixd/apply.h"
 #include "fixd/safe.h"
 
-/** Name of the staged file of item i. */
-void apply_tmp_name(size_t i, char *out)
-{
-	snprintf(out, APPLY_TMP_NAME_MAX, "stage.%zu", i);
-}
-
-/**
- * Open (making it if needed) a directory of the state tree.
- *
- * @v dirfd	where it lives
- * @v name	its name
- * @v made	set if it did not exist
- * @ret its fd or -errno
- */
-static int apply_state_dir(int dirfd, const char *name, mode_t mode, bool *made)
-{
-	int fd = safe_openat(dirfd, name, O_RDONLY | O_DIRECTORY, 0);
-
-	*made = false;
-	if (fd != -ENOENT)
-		return fd;
-	*made = true;
-	return safe_mkdir_open(dirfd, name, mode);
-}
-
 /**
  * Write one put to its staged file, with its mode, durably.
  * @ret 0 or -errno
@@ -43,15 +18,14 @@ static int apply_stage_put(struct apply *a, size_t i, struct err *err)
 	struct apply_item *it = &a->items[i];
 	const struct manifest_op *op = &a->bundle->manifest->ops[it->op];
 	const struct bundle_blob *blob = &a->bundle->blobs[it->op];
-	char name[APPLY_TMP_NAME_MAX];
+	char name[TXN_NAME_MAX];
 	int fd, rc;
 
-	apply_tmp_name(i, name);
-	fd = safe_openat(a->tmp_fd, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW,
-			 0600);
+	txn_stage_name(i, name);
+	fd = safe_openat(a->tx.state_fd, name,
+			 O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return err_set(err, fd, "staging %s: %s", it->path, strerror(-fd));
-	it->staged = true;
 	rc = safe_write_all(fd, blob->data, blob->size);
 	if (rc == 0 && a->target->posix_modes && fchmod(fd, op->mode & 01777) < 0)
 		rc = -errno;
@@ -61,6 +35,36 @@ static int apply_stage_put(struct apply *a, size_t i, struct err *err)
 		rc = -errno;
 	if (rc < 0)
 		return err_set(err, rc, "staging %s: %s", it->path, strerror(-rc));
+	txn_step(&a->tx, "staged %s", it->path);
+	return 0;
+}
+
+/**
+ * Open .fixnet (made if needed) with no journal in it, and sweep what an
+ * earlier apply left; open tmp/.
+ * @ret 0 or -errno
+ */
+static int apply_stage_dirs(struct apply *a, struct err *err)
+{
+	struct txn *t = &a->tx;
+	bool made;
+
+	t->state_fd = txn_dir(a->target->root_fd, BUNDLE_STATE_DIR, &a->made_state);
+	if (t->state_fd < 0)
+		return err_set(err, t->state_fd, "%s: %s", BUNDLE_STATE_DIR,
+			       strerror(-t->state_fd));
+	if (faccessat(t->state_fd, TXN_JOURNAL, F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
+		/* not ours: closed, so that nothing of it is swept */
+		close(t->state_fd);
+		t->state_fd = -1;
+		return err_set(err, -EBUSY, "%s/%s: the journal of an interrupted "
+			       "apply is in the way", BUNDLE_STATE_DIR, TXN_JOURNAL);
+	}
+	txn_sweep(t);
+	t->tmp_fd = txn_dir(t->state_fd, TXN_TMP_DIR, &made);
+	if (t->tmp_fd < 0)
+		return err_set(err, t->tmp_fd, "%s/%s: %s", BUNDLE_STATE_DIR,
+			       TXN_TMP_DIR, strerror(-t->tmp_fd));
 	return 0;
 }
 
@@ -70,52 +74,37 @@ static int apply_stage_put(struct apply *a, size_t i, struct err *err)
  */
 int apply_stage(struct apply *a, struct err *err)
 {
-	int rc = 0;
 	size_t nputs = 0;
+	int rc;
 
-	for (size_t i = 0; i < a->nitems; i++)
-		nputs += a->items[i].kind == MANIFEST_OP_PUT;
-	if (nputs == 0)
-		return 0;
-	a->state_fd = apply_state_dir(a->target->root_fd, BUNDLE_STATE_DIR, 0700,
-				      &a->made_state);
-	if (a->state_fd < 0)
-		return err_set(err, a->state_fd, "%s: %s", BUNDLE_STATE_DIR,
-			       strerror(-a->state_fd));
-	a->tmp_fd = apply_state_dir(a->state_fd, APPLY_TMP_DIR, 0700, &a->made_tmp);
-	if (a->tmp_fd < 0)
-		return err_set(err, a->tmp_fd, "%s/%s: %s", BUNDLE_STATE_DIR,
-			       APPLY_TMP_DIR, strerror(-a->tmp_fd));
+	rc = apply_stage_dirs(a, err);
 	for (size_t i = 0; rc == 0 && i < a->nitems; i++) {
-		if (a->items[i].kind == MANIFEST_OP_PUT)
+		if (a->items[i].kind == MANIFEST_OP_PUT) {
 			rc = apply_stage_put(a, i, err);
+			nputs++;
+		}
 	}
-	if (rc == 0 && fsync(a->tmp_fd) < 0)
-		rc = err_set(err, -errno, "%s/%s: fsync: %s", BUNDLE_STATE_DIR,
-			     APPLY_TMP_DIR, strerror(errno));
-	if (rc == 0)
-		log_info(a->log, "staged %zu file(s)", nputs);
-	return rc;
+	if (rc < 0)
+		return rc;
+	if (fsync(a->tx.tmp_fd) < 0)
+		return err_set(err, -errno, "%s/%s: fsync: %s", BUNDLE_STATE_DIR,
+			       TXN_TMP_DIR, strerror(errno));
+	txn_step(&a->tx, "staged files synced");
+	log_info(a->log, "staged %zu file(s)", nputs);
+	return 0;
 }
 
 /**
- * Remove what stage left: staged files, then tmp/ and .fixnet/ if stage
- * made them and they are empty.
+ * Remove what stage and journal left (before the commit: the journal, if
+ * written, first), then .fixnet if stage made it and it is empty.
  */
 void apply_unstage(struct apply *a)
 {
-	char name[APPLY_TMP_NAME_MAX];
-
-	for (size_t i = 0; a->tmp_fd >= 0 && i < a->nitems; i++) {
-		if (!a->items[i].staged)
-			continue;
-		apply_tmp_name(i, name);
-		unlinkat(a->tmp_fd, name, 0);
-		a->items[i].staged = false;
-	}
-	if (a->made_tmp && a->state_fd >= 0)
-		unlinkat(a->state_fd, APPLY_TMP_DIR, AT_REMOVEDIR);
+	if (a->tx.j && a->tx.state_fd >= 0 &&
+	    unlinkat(a->tx.state_fd, TXN_JOURNAL, 0) == 0)
+		fsync(a->tx.state_fd);
+	txn_sweep(&a->tx);
 	if (a->made_state)
 		unlinkat(a->target->root_fd, BUNDLE_STATE_DIR, AT_REMOVEDIR);
-	a->made_tmp = a->made_state = false;
+	a->made_state = false;
 }

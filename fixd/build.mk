@@ -4,7 +4,8 @@
 
 FIXD_MODULES := log cmdline sha safe file download http bundle bundle_paths \
 	target target_fs target_select receipt hook apply apply_glob \
-	apply_stage apply_commit fix agent cmd_apply cmd_verify text
+	apply_stage apply_commit apply_recover journal journal_decode txn txn_backup \
+	txn_commit txn_decide fix agent cmd_apply cmd_verify text
 FIXD_LIB_SRCS := $(FIXD_MODULES:%=fixd/%.c)
 FIXD_SRCS     := $(FIXD_LIB_SRCS) fixd/main.c
 
@@ -27,9 +28,24 @@ $(B)/bin/fixd: $(B)/musl/fixd/fixd.full
 
 PROGRAMS += $(B)/bin/fixd
 
+# The power-cut test build: the same sources with crash points
+# (fixd/crash.h), compiled apart so that the shipped fixd has none.
+FIXD_CRASH := $(B)/crash/bin/fixd
+
+$(B)/crash/%.o: %.c | $(MUSL_STAMP)
+	@mkdir -p $(@D)
+	$(MUSL_CC) $(MUSL_CFLAGS) $(MUSL_INC) -DFIXD_CRASH_POINTS -MMD -MP -c $< -o $@
+
+$(FIXD_CRASH): $(FIXD_SRCS:%.c=$(B)/crash/%.o) $(B)/crash/fixd/crash.o \
+		$(COMMON_MUSL_LIB) | $(MUSL_STAMP)
+	@mkdir -p $(@D)
+	$(MUSL_CC) $(MUSL_LDFLAGS) -o $@ $(filter %.o,$^) $(COMMON_MUSL_LIB) \
+		$(MUSL_LIBS)
+
 # Unit tests: fixd/test/test_<unit>.c, each linked with every module but
 # main.c and the test helpers.
-FIXD_TESTS := cmdline download bundle target apply hook receipt log fix text
+FIXD_TESTS := cmdline download bundle target apply hook receipt log fix text \
+	journal txn recover
 FIXD_TEST_BINS := $(FIXD_TESTS:%=$(B)/host/fixd/test/test_%)
 FIXD_TEST_HELPERS := fixd/test/testlib.c fixd/test/srv.c
 FIXD_TEST_OBJS := $(FIXD_LIB_SRCS:%.c=$(B)/host/%.o) \
@@ -51,6 +67,6 @@ $(FIXD_TESTSRV): $(B)/host/fixd/test/testsrv.o $(B)/host/fixd/test/srv.o
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(shell pkg-config --libs libmicrohttpd)
 
 FIXD_INTEG := apply-dir apply-ext4 apply-vfat reject minisign bundle-create \
-	static
+	static powercut download-faults
 INTEG_TESTS += $(FIXD_INTEG:%=fixd/test/integ-%.sh)
-INTEG_DEPS  += $(B)/bin/fixd $(B)/bin/fixctl $(FIXD_TESTSRV)
+INTEG_DEPS  += $(B)/bin/fixd $(B)/bin/fixctl $(FIXD_TESTSRV) $(FIXD_CRASH)

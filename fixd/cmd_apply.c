@@ -17,11 +17,13 @@
 #define APPLY_RETRIES_MAX 100
 #define APPLY_DELAY_MAX_MS 600000
 #define APPLY_DEADLINE_MAX_S 86400
+#define APPLY_SPEED_MAX_BPS (1024ULL * 1024 * 1024)
+#define APPLY_SPEED_TIME_MAX_S 3600
 #define APPLY_UNSET UINT64_MAX
 
 struct apply_opts {
 	const char *server, *token, *mac, *target, *keys, *work_dir;
-	uint64_t retries, delay_ms, deadline_s;
+	uint64_t retries, delay_ms, deadline_s, speed_bps, speed_s;
 	bool verbose;
 };
 
@@ -55,6 +57,8 @@ static int apply_parse(int argc, char **argv, struct apply_opts *o)
 		{ "retries", required_argument, NULL, 'r' },
 		{ "retry-delay", required_argument, NULL, 'd' },
 		{ "deadline", required_argument, NULL, 'D' },
+		{ "speed-limit", required_argument, NULL, 'l' },
+		{ "speed-time", required_argument, NULL, 'L' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -76,6 +80,10 @@ static int apply_parse(int argc, char **argv, struct apply_opts *o)
 					 &o->delay_ms); break;
 		case 'D': rc = apply_num("deadline", optarg, 1, APPLY_DEADLINE_MAX_S,
 					 &o->deadline_s); break;
+		case 'l': rc = apply_num("speed-limit", optarg, 0, APPLY_SPEED_MAX_BPS,
+					 &o->speed_bps); break;
+		case 'L': rc = apply_num("speed-time", optarg, 1, APPLY_SPEED_TIME_MAX_S,
+					 &o->speed_s); break;
 		case 'v': o->verbose = true; break;
 		case 'h': return 1;
 		default: return -EINVAL;
@@ -169,6 +177,10 @@ static int apply_run(const struct apply_opts *o, struct log *log)
 	if (o->delay_ms != APPLY_UNSET)
 		http.backoff_ms = (unsigned)o->delay_ms;
 	http.deadline_s = (unsigned)o->deadline_s;
+	if (o->speed_bps != APPLY_UNSET)
+		http.low_speed_bps = (long)o->speed_bps;
+	if (o->speed_s)
+		http.low_speed_s = (long)o->speed_s;
 	log_info(log, "fixd %s: server %s", FIXD_VERSION, cl.server);
 	code = agent_run(&ag);
 	http_free(&http);
@@ -184,7 +196,7 @@ static int apply_run(const struct apply_opts *o, struct log *log)
 int cmd_apply(int argc, char **argv)
 {
 	struct apply_opts o = { .keys = FIXD_KEYS_DIR, .work_dir = FIXD_WORK_DIR,
-				.delay_ms = APPLY_UNSET };
+				.delay_ms = APPLY_UNSET, .speed_bps = APPLY_UNSET };
 	struct log log;
 	int rc, code;
 
@@ -193,7 +205,8 @@ int cmd_apply(int argc, char **argv)
 		fprintf(rc > 0 ? stdout : stderr, "Usage: fixd apply [--server URL] "
 			"[--token TOKEN] [--mac MAC] [--target DEVICE|DIR] [--keys DIR]\n"
 			"       [--work-dir DIR] [--retries N] [--retry-delay MS] "
-			"[--deadline S] [-v]\nSee fixd --help.\n");
+			"[--deadline S]\n       [--speed-limit BPS] [--speed-time S] [-v]\n"
+			"See fixd --help.\n");
 		return rc > 0 ? EXIT_DONE : EXIT_PERMANENT;
 	}
 	log_init(&log, "fixd", o.verbose ? LV_DEBUG : LV_INFO, PROTO_LOG_MAX);

@@ -40,6 +40,7 @@ void dl_attempt(struct dl *d, char range[DL_HEADER_MAX],
 	d->new_etag[0] = '\0';
 	d->has_range = false;
 	d->started = false;
+	d->got = 0;
 	d->abort = DL_ABORT_NONE;
 	buf_reset(&d->errbody);
 	if (d->out->len == 0)
@@ -79,24 +80,40 @@ static int dl_header_value(const char *line, size_t len, const char *name,
 }
 
 /**
- * Parse "bytes START-END/TOTAL" (TOTAL may be "*").
- * @ret 0 and *start, or -1
+ * Parse the decimal number of n bytes at s.
+ * @ret 0 and *out, or -1
  */
-static int dl_parse_content_range(const char *v, uint64_t *start)
+static int dl_parse_num(const char *s, size_t n, uint64_t *out)
 {
 	char num[24];
-	const char *dash;
-	size_t n;
+
+	if (n == 0 || n >= sizeof(num))
+		return -1;
+	memcpy(num, s, n);
+	num[n] = '\0';
+	return strnum_u64(num, 0, UINT64_MAX, out) < 0 ? -1 : 0;
+}
+
+/**
+ * Parse "bytes START-END/TOTAL" (TOTAL may be "*": *total is then 0).
+ * @ret 0, *start and *total, or -1
+ */
+static int dl_parse_content_range(const char *v, uint64_t *start,
+				  uint64_t *total)
+{
+	const char *dash, *slash;
 
 	if (strncmp(v, "bytes ", 6) != 0)
 		return -1;
 	v += 6;
 	dash = strchr(v, '-');
-	if (!dash || (n = (size_t)(dash - v)) == 0 || n >= sizeof(num))
+	slash = dash ? strchr(dash, '/') : NULL;
+	if (!slash || dl_parse_num(v, (size_t)(dash - v), start) < 0)
 		return -1;
-	memcpy(num, v, n);
-	num[n] = '\0';
-	return strnum_u64(num, 0, UINT64_MAX, start) < 0 ? -1 : 0;
+	*total = 0;
+	if (strcmp(slash + 1, "*") == 0)
+		return 0;
+	return dl_parse_num(slash + 1, strlen(slash + 1), total);
 }
 
 /**
@@ -116,12 +133,14 @@ void dl_header(struct dl *d, const char *line, size_t len)
 		return;
 	}
 	if (dl_header_value(line, len, "Content-Range", v, sizeof(v)))
-		d->has_range = dl_parse_content_range(v, &d->range_start) == 0;
+		d->has_range = dl_parse_content_range(v, &d->range_start,
+						      &d->range_total) == 0;
 }
 
 /**
  * First body bytes of a 2xx response: decide whether they continue what is
- * held (206 at the right offset, same ETag) or replace it (200).
+ * held (206 at the right offset, same ETag, same total length) or replace it
+ * (200).
  * @ret 0, or -1 with d->abort = DL_ABORT_RESTART
  */
 static int dl_start(struct dl *d, long status)
@@ -132,6 +151,7 @@ static int dl_start(struct dl *d, long status)
 		return 0;
 	}
 	if (d->from == 0 || !d->has_range || d->range_start != d->out->len ||
+	    (d->range_total && d->size && d->range_total != d->size) ||
 	    strcmp(d->new_etag, d->etag) != 0) {
 		dl_drop(d);
 		d->abort = DL_ABORT_RESTART;
@@ -157,13 +177,17 @@ int dl_body(struct dl *d, long status, const void *p, size_t n)
 		buf_append(&d->errbody, p, n < room ? n : room);
 		return 0;
 	}
-	if ((d->size && d->out->len + n > d->size) ||
-	    buf_append(d->out, p, n) < 0) {
+	if (d->size && d->out->len + n > d->size) {
+		n = (size_t)(d->size - d->out->len);
+		d->abort = DL_ABORT_CUT;
+	}
+	if (buf_append(d->out, p, n) < 0) {
 		dl_drop(d);
 		d->abort = DL_ABORT_TOO_LONG;
 		return -1;
 	}
-	return 0;
+	d->got += n;
+	return d->abort == DL_ABORT_CUT ? -1 : 0;
 }
 
 /**

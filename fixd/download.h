@@ -15,9 +15,12 @@
  * longer than declared), how long to wait before the next attempt.
  *
  * A retry resumes with "Range: bytes=N-" and "If-Range: <ETag>" only when
- * the bytes held came with a strong ETag; a 206 must then start exactly at N
- * and carry the same ETag, otherwise what is held is dropped and the next
- * attempt starts from zero.  A 200 always replaces what is held.
+ * the bytes held came with a strong ETag; a 206 must then start exactly at N,
+ * carry the same ETag and declare the same total length, otherwise what is
+ * held is dropped and the next attempt starts from zero.  A 200 always
+ * replaces what is held.  When the size is known, nothing past it is ever
+ * kept: a server that sends more (endless data) is cut at the size, and the
+ * hash the caller checks decides.
  */
 
 #define DL_ETAG_MAX 256			/* longest ETag kept */
@@ -26,7 +29,8 @@
 
 enum dl_abort {
 	DL_ABORT_NONE,
-	DL_ABORT_TOO_LONG,		/* more bytes than the cap */
+	DL_ABORT_TOO_LONG,		/* more bytes than the cap (size unknown) */
+	DL_ABORT_CUT,			/* the size reached and more sent: cut there */
 	DL_ABORT_RESTART,		/* a 206 that does not continue what we hold */
 };
 
@@ -46,7 +50,9 @@ struct dl {
 	char new_etag[DL_ETAG_MAX + 1];
 	bool has_range;			/* a Content-Range was received */
 	uint64_t range_start;
+	uint64_t range_total;		/* its total length, 0 if "*" */
 	bool started;			/* the first body byte was seen */
+	uint64_t got;			/* body bytes kept in this attempt */
 	enum dl_abort abort;
 	struct buf errbody;		/* body of a non-2xx answer */
 };
@@ -89,7 +95,8 @@ void dl_header(struct dl *d, const char *line, size_t len);
  * Take body bytes of the response whose status is status.
  *
  * @ret 0 to go on, or -1 to abort the transfer (d->abort says why; the
- *	bytes held are dropped for DL_ABORT_RESTART and DL_ABORT_TOO_LONG)
+ *	bytes held are dropped for DL_ABORT_RESTART and DL_ABORT_TOO_LONG,
+ *	kept, exactly size of them, for DL_ABORT_CUT)
  */
 int dl_body(struct dl *d, long status, const void *p, size_t n);
 

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
 
+#include "common/protocol.h"
 #include "fixd/apply.h"
 #include "fixd/bundle.h"
 #include "fixd/fix.h"
@@ -159,6 +161,63 @@ static int fix_serial(const struct fix_ctx *ctx, const struct bundle *b,
 }
 
 /**
+ * Say what was done with an interrupted apply: log, event, and the text
+ * for the report's reason.
+ */
+static void fix_recovered(const struct fix_ctx *ctx, const struct apply *ra,
+			  const struct apply_recovery *rec, const char *fix,
+			  char *msg, size_t len)
+{
+	snprintf(msg, len, "%s an interrupted apply of %s serial %llu (%u run(s) "
+		 "cut short)%s", rec->what == APPLY_REC_FORWARD ? "completed" :
+		 "rolled back", ra->id, (unsigned long long)ra->serial,
+		 rec->interrupted, rec->what == APPLY_REC_GAVE_UP ?
+		 "; giving up: the target keeps its old files" : "");
+	log_info(ctx->log, "%s", msg);
+	if (ctx->event)
+		ctx->event(ctx->event_cls, fix, msg);
+}
+
+/**
+ * Settle an interrupted apply on the target before anything else.
+ *
+ * @v attempt	set to the attempt a new apply of this bundle counts as
+ * @v note	set to what the report's reason says after a roll back, or ""
+ * @ret the outcome when the recovery decides it (the bundle at hand was
+ *	completed or given up, or the target cannot be settled), else -1
+ */
+static int fix_recover(const struct fix_ctx *ctx, const struct bundle *b,
+		       struct target *t, const uint8_t sha[SHA256_LEN],
+		       struct report *r, uint32_t *attempt, char *note, size_t len)
+{
+	struct apply ra;
+	struct apply_recovery rec;
+	struct err err = { "" };
+	int rc, o = -1;
+
+	*attempt = 1;
+	note[0] = '\0';
+	apply_init(&ra, ctx->log, b, t, ctx->work_dir, sha);
+	rc = apply_recover(&ra, &rec, &err);
+	if (rc < 0) {
+		o = fix_outcome(ctx, r, FIX_FAILED, err.msg);
+	} else if (rec.what != APPLY_REC_NONE) {
+		fix_recovered(ctx, &ra, &rec, r->fix, note, len);
+		if (rec.same && rec.what == APPLY_REC_BACK)
+			*attempt = ra.attempt;
+		else if (rec.same)
+			o = fix_outcome(ctx, r, rec.what == APPLY_REC_FORWARD ?
+					FIX_APPLIED : FIX_FAILED, note);
+		if (o >= 0 && apply_report(&ra, r) < 0)
+			log_err(ctx->log, "out of memory for the evidence");
+		if (!rec.same)
+			note[0] = '\0';
+	}
+	apply_free(&ra);
+	return o;
+}
+
+/**
  * Check, then apply, on an open target.
  * @ret the outcome
  */
@@ -168,13 +227,19 @@ static enum fix_outcome fix_apply(const struct fix_ctx *ctx,
 {
 	struct apply a;
 	struct err err = { "" };
+	char note[PROTO_MESSAGE_MAX / 2];
 	enum fix_outcome o;
+	uint32_t attempt;
 	int rc, already;
 
+	rc = fix_recover(ctx, b, t, sha, r, &attempt, note, sizeof(note));
+	if (rc >= 0)
+		return (enum fix_outcome)rc;
 	already = fix_serial(ctx, b, t, sha, &err);
 	if (already < 0)
 		return fix_outcome(ctx, r, FIX_REFUSED, err.msg);
 	apply_init(&a, ctx->log, b, t, ctx->work_dir, sha);
+	a.attempt = attempt;
 	rc = apply_check(&a, &err);
 	if (rc < 0) {
 		o = fix_outcome(ctx, r, FIX_REFUSED, err.msg);
@@ -191,7 +256,7 @@ static enum fix_outcome fix_apply(const struct fix_ctx *ctx,
 	} else {
 		rc = apply_rest(&a, &err);
 		o = fix_outcome(ctx, r, rc < 0 ? FIX_FAILED : FIX_APPLIED,
-				rc < 0 ? err.msg : NULL);
+				rc < 0 ? err.msg : note[0] ? note : NULL);
 	}
 	if (o != FIX_REFUSED && apply_report(&a, r) < 0)
 		log_err(ctx->log, "out of memory for the evidence");

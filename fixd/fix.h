@@ -13,9 +13,11 @@
 /*
  * One fix of the plan, downloaded: verified (SHA-256 against the plan, then
  * the signature against the keyring, then the archive's structure, then the
- * id and serial against the plan), its target found and its receipt
- * consulted (the serial must be above the receipt's), checked, and only
- * then applied.  The outcome and the evidence go into a report.
+ * id and serial against the plan), its target found, an interrupted apply
+ * left there settled (completed or rolled back: an event and the report's
+ * reason say which), its receipt consulted (the serial must be above the
+ * receipt's), checked, and only then applied.  The outcome and the evidence
+ * go into a report.
  */
 
 enum fix_outcome {
@@ -30,6 +32,9 @@ struct fix_ctx {
 	const struct keyring *kr;
 	struct target_ctx tctx;
 	const char *work_dir;		/* hook scripts, mount points */
+	/* optional: an event for the server about the fix at hand */
+	void (*event)(void *cls, const char *fix, const char *message);
+	void *event_cls;
 };
 
 /**

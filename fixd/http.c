@@ -200,10 +200,13 @@ static int http_attempt(struct http_call *c, struct err *err)
 	res = curl_easy_perform(c->h->curl);
 	curl_slist_free_all(hdrs);
 	curl_easy_getinfo(c->h->curl, CURLINFO_RESPONSE_CODE, &status);
-	if (res == CURLE_WRITE_ERROR && c->dl.abort == DL_ABORT_TOO_LONG) {
-		err_set(err, -EAGAIN, "%s: the server sent more than %llu bytes",
-			c->what, (unsigned long long)(c->dl.size ? c->dl.size :
-						      c->dl.out->max));
+	if (res == CURLE_WRITE_ERROR && c->dl.abort == DL_ABORT_CUT) {
+		log_warn(c->h->log, "%s: the server sent more than the %llu bytes "
+			 "expected; cut there", c->what, (unsigned long long)c->dl.size);
+		return 0;
+	} else if (res == CURLE_WRITE_ERROR && c->dl.abort == DL_ABORT_TOO_LONG) {
+		err_set(err, -EAGAIN, "%s: the server sent more than %zu bytes",
+			c->what, c->dl.out->max);
 	} else if (res == CURLE_WRITE_ERROR && c->dl.abort == DL_ABORT_RESTART) {
 		err_set(err, -EAGAIN, "%s: the resumed part does not continue "
 			"what was held; starting again from zero", c->what);
@@ -232,8 +235,10 @@ static int http_attempt(struct http_call *c, struct err *err)
 }
 
 /**
- * Run a call: attempts with backoff until done, refused, out of attempts
- * or past the deadline.
+ * Run a call: attempts with backoff until done, refused, or past the
+ * deadline.  Only attempts in a row that kept no byte count against
+ * h->attempts (and double the delay): a download that moves on with every
+ * attempt (a server that keeps going away) goes on until the deadline.
  * @ret 0, -EAGAIN or a permanent negative errno
  */
 static int http_run(struct http_call *c, uint64_t size, struct err *err)
@@ -241,25 +246,30 @@ static int http_run(struct http_call *c, uint64_t size, struct err *err)
 	struct http *h = c->h;
 	unsigned deadline = h->deadline_s ? h->deadline_s :
 			    HTTP_DEADLINE_S + (unsigned)(size / HTTP_MIN_RATE_BPS);
-	char last[ERR_MSG_MAX] = "deadline reached before the first attempt";
+	char last[ERR_MSG_MAX] = "no attempt made";
+	unsigned n = 0, fails = 0;
 	int rc;
 
 	clock_gettime(CLOCK_MONOTONIC, &c->deadline);
 	c->deadline.tv_sec += deadline;
-	for (unsigned i = 1; i <= h->attempts; i++) {
-		unsigned ms = dl_backoff_ms(i, h->backoff_ms, h->backoff_max_ms);
+	while (fails < h->attempts) {
+		/* none before the first attempt, nor after one that progressed */
+		unsigned ms = dl_backoff_ms(fails + 1, h->backoff_ms, h->backoff_max_ms);
 		struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
 
 		if (ms >= (unsigned long)http_left_ms(c))
-			break;
+			return err_set(err, -EAGAIN, "giving up at the deadline of %u s: "
+				       "%s", deadline, last);
 		nanosleep(&ts, NULL);
 		rc = http_attempt(c, err);
 		if (rc <= 0)
 			return rc;
-		log_warn(h->log, "attempt %u of %u: %s", i, h->attempts, err->msg);
+		fails = c->dl.got ? 0 : fails + 1;
+		log_warn(h->log, "attempt %u: %s (%u in a row without progress, "
+			 "of %u)", ++n, err->msg, fails, h->attempts);
 		memcpy(last, err->msg, sizeof(last));
 	}
-	return err_set(err, -EAGAIN, "giving up: %s", last);
+	return err_set(err, -EAGAIN, "giving up after %u attempts: %s", n, last);
 }
 
 /**

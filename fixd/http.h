@@ -15,9 +15,10 @@
 
 /*
  * fixd's HTTP client (libcurl): the session's headers on every request,
- * bounded retries with exponential backoff, a connect timeout, a total
- * deadline per call and a low-speed limit; downloads go into memory with a
- * size cap and resume with Range (fixd/download.h).
+ * retries with exponential backoff (at most `attempts` in a row that make
+ * no progress), a connect timeout, a low-speed limit per attempt and a
+ * deadline per call that bounds all its attempts; downloads go into memory
+ * with a size cap and resume with Range (fixd/download.h).
  *
  * Return codes: 0; -EAGAIN when a temporary failure (network, 5xx, short or
  * overlong body) outlived the retries; for a refusal by the server -EACCES
@@ -31,7 +32,7 @@
 #define HTTP_ATTEMPTS 5
 #define HTTP_BACKOFF_MS 1000
 #define HTTP_BACKOFF_MAX_MS 30000
-#define HTTP_LOW_SPEED_BPS 1024		/* abort below this rate ... */
+#define HTTP_LOW_SPEED_BPS 4096		/* abort an attempt below this rate ... */
 #define HTTP_LOW_SPEED_S 30		/* ... sustained this long */
 #define HTTP_DEADLINE_S 300		/* per call, plus the size at ... */
 #define HTTP_MIN_RATE_BPS (256 * 1024)	/* ... this rate */
@@ -44,7 +45,7 @@ struct http {
 	struct curl_slist *headers;	/* Authorization, X-Fixnet-Client */
 	long connect_timeout_s;
 	long low_speed_bps, low_speed_s;
-	unsigned attempts;
+	unsigned attempts;		/* in a row without progress */
 	unsigned backoff_ms, backoff_max_ms;
 	unsigned deadline_s;		/* 0: HTTP_DEADLINE_S + size / rate */
 };

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <microhttpd.h>
@@ -18,6 +19,7 @@
 
 #define SRV_BODY_MAX (8 * 1024 * 1024)	/* largest POST body kept */
 #define SRV_BLOCK 4096
+#define SRV_SLOW_TICKS 20		/* slow: pieces of at most 1/20 s */
 
 struct srv {
 	struct MHD_Daemon *d;
@@ -42,7 +44,7 @@ struct srv_send {
 };
 
 /**
- * Parse a fault: "PATH:KIND[=ARG][:TIMES]".
+ * Parse a fault: "PATH:KIND[=ARG][:TIMES[:SKIP]]".
  * @ret 0 or -EINVAL
  */
 int srv_fault_parse(const char *spec, struct srv_fault *out)
@@ -77,6 +79,8 @@ int srv_fault_parse(const char *spec, struct srv_fault *out)
 		out->kind = SRV_FAULT_ENDLESS;
 	else if (strcmp(kind, "status") == 0 && arg)
 		out->kind = SRV_FAULT_STATUS;
+	else if (strcmp(kind, "slow") == 0 && arg && out->arg > 0)
+		out->kind = SRV_FAULT_SLOW;
 	else
 		return -EINVAL;
 	return 0;
@@ -153,6 +157,18 @@ static ssize_t srv_read(void *cls, uint64_t pos, char *buf, size_t max)
 	uint64_t at = b->start + pos;
 	ssize_t n;
 
+	if (b->has_fault && b->fault.kind == SRV_FAULT_SLOW) {
+		uint64_t piece = b->fault.arg / SRV_SLOW_TICKS, ns;
+		struct timespec pause;
+
+		if (max > piece)
+			max = piece ? (size_t)piece : 1;
+		/* the time max bytes take at arg bytes per second */
+		ns = (uint64_t)max * 1000000000ULL / b->fault.arg;
+		pause.tv_sec = (time_t)(ns / 1000000000ULL);
+		pause.tv_nsec = (long)(ns % 1000000000ULL);
+		nanosleep(&pause, NULL);
+	}
 	if (b->has_fault && b->fault.kind == SRV_FAULT_DROP) {
 		if (pos >= b->fault.arg)
 			return MHD_CONTENT_READER_END_WITH_ERROR;
@@ -200,13 +216,27 @@ static bool srv_range(struct MHD_Connection *c, const char *etag, uint64_t *from
 	return errno == 0 && end != range + 6 && strcmp(end, "-") == 0;
 }
 
+/** Record the answer to a file's GET: "GET URL STATUS[ bytes A-B/N]". */
+static void srv_record_answer(struct srv *s, const char *url, unsigned status,
+			      const char *content_range)
+{
+	char line[SRV_PATH_MAX + 128];
+	int n;
+
+	n = snprintf(line, sizeof(line), "GET %s %u%s%s\n", url, status,
+		     status == MHD_HTTP_PARTIAL_CONTENT ? " " : "",
+		     status == MHD_HTTP_PARTIAL_CONTENT ? content_range : "");
+	if (n > 0 && (size_t)n < sizeof(line))
+		srv_record(s, "answers", line, (size_t)n, true);
+}
+
 /**
  * Serve a file with ETag, Range and the path's fault.
  */
 static enum MHD_Result srv_file(struct srv *s, struct MHD_Connection *c,
 				const char *url, const char *path)
 {
-	char etag[96], cr[96];
+	char etag[96], cr[96] = "";
 	struct MHD_Response *r;
 	struct srv_send *b;
 	enum MHD_Result ret;
@@ -236,6 +266,7 @@ static enum MHD_Result srv_file(struct srv *s, struct MHD_Connection *c,
 		snprintf(cr, sizeof(cr), "bytes %llu-%llu/%llu", (unsigned long long)from,
 			 (unsigned long long)size - 1, (unsigned long long)size);
 	}
+	srv_record_answer(s, url, status, cr);
 	b->start = from;
 	b->end = size;
 	b->has_fault = srv_fault_take(s, url, false, &b->fault);
@@ -448,6 +479,7 @@ int srv_start(const struct srv_opts *o, struct srv **out)
 	s->o = *o;
 	pthread_mutex_init(&s->lock, NULL);
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sa.sin_port = htons(o->port);
 	s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
 				MHD_USE_THREAD_PER_CONNECTION, 0, NULL, NULL,
 				srv_handle, s, MHD_OPTION_SOCK_ADDR, &sa,

@@ -17,6 +17,7 @@
  *   POST /api/v1/report               DIR/record/report.N.json (N = 1, 2, ...)
  *   POST /api/v1/log                  DIR/record/log.txt
  *   every request                     a line in DIR/record/requests
+ *   every file answered               a line in DIR/record/answers
  *
  * Files are served with a strong ETag; "Range: bytes=N-" is honoured
  * (206), "If-Range" too (a different ETag gets the whole file), and a start
@@ -24,7 +25,7 @@
  * when given (401, 403).
  *
  * Faults, for the download logic: each applies to one path, to `times`
- * requests after `skip` requests were let through.  A later issue adds kinds here (flip bytes, slow rate).
+ * requests after `skip` requests were let through.
  */
 
 #define SRV_FAULTS_MAX 16
@@ -34,6 +35,7 @@ enum srv_fault_kind {
 	SRV_FAULT_DROP,		/* close the connection after arg body bytes */
 	SRV_FAULT_ENDLESS,	/* after the file, send bytes without end */
 	SRV_FAULT_STATUS,	/* answer with status arg and an error body */
+	SRV_FAULT_SLOW,		/* send the body at arg bytes per second */
 };
 
 struct srv_fault {
@@ -46,6 +48,7 @@ struct srv_fault {
 
 struct srv_opts {
 	const char *dir;
+	uint16_t port;		/* 0: an ephemeral port */
 	const char *token;	/* required bearer token, or NULL */
 	const char *client;	/* required X-Fixnet-Client, or NULL */
 	struct srv_fault faults[SRV_FAULTS_MAX];
@@ -55,7 +58,7 @@ struct srv_opts {
 struct srv;
 
 /**
- * Start serving on an ephemeral port of 127.0.0.1.
+ * Start serving on 127.0.0.1, on o->port or an ephemeral port.
  * @ret 0 and *out, or -errno
  */
 int srv_start(const struct srv_opts *o, struct srv **out);
@@ -67,9 +70,9 @@ uint16_t srv_port(const struct srv *s);
 void srv_stop(struct srv *s);
 
 /**
- * Parse "PATH:KIND[=ARG][:TIMES[:SKIP]]" with KIND drop=N, endless or
- * status=CODE; the fault applies to TIMES requests (default 1) after SKIP
- * requests (default 0) of that path were let through.
+ * Parse "PATH:KIND[=ARG][:TIMES[:SKIP]]" with KIND drop=N, endless,
+ * status=CODE or slow=BPS; the fault applies to TIMES requests (default 1)
+ * after SKIP requests (default 0) of that path were let through.
  * @ret 0 or -EINVAL
  */
 int srv_fault_parse(const char *spec, struct srv_fault *out);

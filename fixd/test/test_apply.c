@@ -141,8 +141,12 @@ static void test_put_new_file_in_new_dirs(void **state)
 	assert_non_null(strstr(got, sha));
 	assert_non_null(strstr(got, "\"serial\": 3"));
 	free(got);
-	/* nothing staged is left behind */
-	snprintf(path, sizeof(path), "%s/.fixnet/tmp/stage.0", f->root);
+	/* nothing staged, backed up or journaled is left behind */
+	snprintf(path, sizeof(path), "%s/.fixnet/tmp", f->root);
+	assert_int_equal(access(path, F_OK), -1);
+	snprintf(path, sizeof(path), "%s/.fixnet/backup", f->root);
+	assert_int_equal(access(path, F_OK), -1);
+	snprintf(path, sizeof(path), "%s/.fixnet/journal", f->root);
 	assert_int_equal(access(path, F_OK), -1);
 	fx_free(f);
 }
@@ -381,22 +385,73 @@ static void test_hook_runs_after_files(void **state)
 	fx_free(f);
 }
 
-static void test_failing_hook_fails_without_receipt(void **state)
+static void test_failing_hook_rolls_files_back(void **state)
 {
 	const struct tl_op ops[] = {
 		{ MANIFEST_OP_PUT, "etc/a.conf", "x\n", 0644, 0, 0 },
+		{ MANIFEST_OP_PUT, "etc/b.conf", "new b\n", 0644, 0, 0 },
 		{ MANIFEST_OP_HOOK, NULL, "echo broken >&2; exit 3\n", 0, 0, 10 },
 	};
 	struct fx *f = fx_new();
+	char *got;
 
 	(void)state;
-	fx_prepare(f, ops, 2);
+	tl_write(f->root, "etc/b.conf", "old b\n", 6, 0600);
+	fx_prepare(f, ops, 3);
 	assert_int_equal(apply_check(&f->a, &f->err), 0);
 	assert_int_equal(apply_rest(&f->a, &f->err), -ECHILD);
 	assert_non_null(strstr(f->err.msg, "status 3"));
-	assert_true(f->a.items[0].has_after);
+	assert_non_null(strstr(f->err.msg, "every file was rolled back"));
+	assert_false(f->a.items[0].has_after);
+	assert_int_equal(mode_of(f->root, "etc/a.conf"), 0);
+	got = tl_read_at(f->root, "etc/b.conf", NULL);
+	assert_string_equal(got, "old b\n");
+	free(got);
+	assert_int_equal(mode_of(f->root, "etc/b.conf"), 0600);
 	assert_int_equal(mode_of(f->root, ".fixnet/receipts/fix-1.json"), 0);
+	assert_int_equal(mode_of(f->root, ".fixnet/journal"), 0);
+	assert_int_equal(mode_of(f->root, ".fixnet/backup"), 0);
 	assert_non_null(strstr(f->log.copy.data, "hook: broken"));
+	fx_free(f);
+}
+
+static void test_receipt_failure_rolls_files_back(void **state)
+{
+	const struct tl_op op = { MANIFEST_OP_DELETE, "var/old*.log", NULL, 0, 5, 0 };
+	struct fx *f = fx_new();
+	char *got;
+
+	(void)state;
+	tl_write(f->root, "var/old1.log", "log", 3, 0644);
+	/* receipts/ is a file: the receipt cannot be written */
+	tl_write(f->root, ".fixnet/receipts", "in the way", 10, 0644);
+	fx_prepare(f, &op, 1);
+	assert_int_equal(apply_check(&f->a, &f->err), 0);
+	assert_int_equal(apply_rest(&f->a, &f->err), -ENOTDIR);
+	assert_non_null(strstr(f->err.msg, "every file was rolled back"));
+	got = tl_read_at(f->root, "var/old1.log", NULL);
+	assert_string_equal(got, "log");
+	free(got);
+	assert_true(f->a.items[0].has_after);
+	fx_free(f);
+}
+
+static void test_journal_in_the_way_refused(void **state)
+{
+	const struct tl_op op = { MANIFEST_OP_PUT, "etc/a.conf", "x\n", 0644, 0, 0 };
+	struct fx *f = fx_new();
+	char *got;
+
+	(void)state;
+	tl_write(f->root, ".fixnet/journal", "someone else's", 14, 0600);
+	tl_write(f->root, ".fixnet/backup/0", "their backup", 12, 0600);
+	fx_prepare(f, &op, 1);
+	assert_int_equal(apply_check(&f->a, &f->err), 0);
+	assert_int_equal(apply_rest(&f->a, &f->err), -EBUSY);
+	got = tl_read_at(f->root, ".fixnet/backup/0", NULL);
+	assert_string_equal(got, "their backup");
+	free(got);
+	assert_int_equal(mode_of(f->root, "etc/a.conf"), 0);
 	fx_free(f);
 }
 
@@ -470,7 +525,9 @@ int main(void)
 		cmocka_unit_test(test_put_and_delete_same_path_refused),
 		cmocka_unit_test(test_state_dir_not_a_dir_fails_stage_cleanly),
 		cmocka_unit_test(test_hook_runs_after_files),
-		cmocka_unit_test(test_failing_hook_fails_without_receipt),
+		cmocka_unit_test(test_failing_hook_rolls_files_back),
+		cmocka_unit_test(test_receipt_failure_rolls_files_back),
+		cmocka_unit_test(test_journal_in_the_way_refused),
 		cmocka_unit_test(test_unprintable_names_reported_cleaned),
 		cmocka_unit_test(test_report_carries_evidence),
 	};

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -171,7 +172,7 @@ static void test_200_replaces_held_bytes(void **state)
 	buf_free(&out);
 }
 
-static void test_more_than_declared_aborts(void **state)
+static void test_more_than_declared_cut_there(void **state)
 {
 	char range[DL_HEADER_MAX], ifr[DL_HEADER_MAX];
 	struct buf out;
@@ -182,9 +183,61 @@ static void test_more_than_declared_aborts(void **state)
 	dl_init(&d, &out, 10);
 	dl_attempt(&d, range, ifr);
 	assert_int_equal(dl_body(&d, 200, "01234567", 8), 0);
+	assert_int_equal(dl_body(&d, 200, "89xyz", 5), -1);
+	assert_int_equal(d.abort, DL_ABORT_CUT);
+	assert_int_equal(out.len, 10);
+	assert_memory_equal(out.data, "0123456789", 10);
+	assert_true(dl_complete(&d));
+	dl_free(&d);
+	buf_free(&out);
+}
+
+static void test_unknown_size_over_cap_aborts(void **state)
+{
+	char range[DL_HEADER_MAX], ifr[DL_HEADER_MAX];
+	struct buf out;
+	struct dl d;
+
+	(void)state;
+	buf_init(&out, 10);
+	dl_init(&d, &out, 0);
+	dl_attempt(&d, range, ifr);
+	assert_int_equal(dl_body(&d, 200, "01234567", 8), 0);
 	assert_int_equal(dl_body(&d, 200, "890", 3), -1);
 	assert_int_equal(d.abort, DL_ABORT_TOO_LONG);
 	assert_int_equal(out.len, 0);
+	dl_free(&d);
+	buf_free(&out);
+}
+
+static void test_206_changed_total_restarts(void **state)
+{
+	char range[DL_HEADER_MAX], ifr[DL_HEADER_MAX];
+	struct buf out;
+	struct dl d;
+
+	(void)state;
+	buf_init(&out, 20);
+	dl_init(&d, &out, 20);
+	dl_attempt(&d, range, ifr);
+	header(&d, "ETag: \"v1\"\r\n");
+	dl_body(&d, 200, "0123456789", 10);
+	dl_attempt(&d, range, ifr);
+	/* same ETag (a server that ignores If-Range, say), another length */
+	header(&d, "ETag: \"v1\"\r\n");
+	header(&d, "Content-Range: bytes 10-24/25\r\n");
+	assert_int_equal(dl_body(&d, 206, "abcdefghij", 10), -1);
+	assert_int_equal(d.abort, DL_ABORT_RESTART);
+	assert_int_equal(out.len, 0);
+	/* an unknown total ("*") is taken as it comes */
+	dl_attempt(&d, range, ifr);
+	header(&d, "ETag: \"v1\"\r\n");
+	dl_body(&d, 200, "0123456789", 10);
+	dl_attempt(&d, range, ifr);
+	header(&d, "ETag: \"v1\"\r\n");
+	header(&d, "Content-Range: bytes 10-19/*\r\n");
+	assert_int_equal(dl_body(&d, 206, "abcdefghij", 10), 0);
+	assert_true(dl_complete(&d));
 	dl_free(&d);
 	buf_free(&out);
 }
@@ -217,6 +270,7 @@ struct fixture {
 	struct srv_opts opts;
 	char *data;
 	char scratch[4096], scratch2[4096];
+	bool longer;			/* replace_when_requested: a longer file */
 };
 
 /** Start a server over a directory with one 200 kB bundle file. */
@@ -305,6 +359,19 @@ static void test_dropped_download_resumes_with_range(void **state)
 	fixture_stop(f);
 }
 
+/** Replace the served file by a longer one (new bytes, new ETag). */
+static void replace_longer(struct fixture *f)
+{
+	char *longer = malloc(FILE_SIZE + 5000);
+
+	memset(longer, 'L', FILE_SIZE + 5000);
+	tl_write(f->dir, "fixes/x.fix.new", longer, FILE_SIZE + 5000, 0644);
+	rename(strcat(strcpy(f->scratch, f->dir), "/fixes/x.fix.new"),
+	       strcat(strcpy(f->scratch2, f->dir), "/fixes/x.fix"));
+	memcpy(f->data, longer, FILE_SIZE);
+	free(longer);
+}
+
 /** Replace the served file once the first request for it was seen. */
 static void *replace_when_requested(void *arg)
 {
@@ -316,6 +383,10 @@ static void *replace_when_requested(void *arg)
 		req = tl_read_at(f->dir, "record/requests", NULL);
 	}
 	free(req);
+	if (f->longer) {
+		replace_longer(f);
+		return NULL;
+	}
 	memset(f->data, 'N', FILE_SIZE);
 	/* a new file renamed over the old one: a new ETag */
 	tl_write(f->dir, "fixes/x.fix.new", f->data, FILE_SIZE, 0644);
@@ -326,7 +397,9 @@ static void *replace_when_requested(void *arg)
 
 static void test_changed_file_restarts_from_zero(void **state)
 {
-	struct fixture *f = fixture_start("/api/v1/fix/x/bundle:drop=70000", NULL);
+	/* cut at 70000, then a 503 whose backoff leaves time to replace it */
+	struct fixture *f = fixture_start("/api/v1/fix/x/bundle:drop=70000",
+					  "/api/v1/fix/x/bundle:status=503:1:1");
 	struct buf out;
 	struct err err;
 	pthread_t t;
@@ -348,19 +421,114 @@ static void test_changed_file_restarts_from_zero(void **state)
 	fixture_stop(f);
 }
 
-static void test_endless_body_capped(void **state)
+static void test_endless_body_cut_at_declared_size(void **state)
 {
 	struct fixture *f = fixture_start("/api/v1/fix/x/bundle:endless:10", NULL);
 	struct buf out;
 	struct err err;
+	char *req;
+
+	(void)state;
+	buf_init(&out, FILE_SIZE);
+	assert_int_equal(http_get(&f->http, "/api/v1/fix/x/bundle", FILE_SIZE, &out,
+				  &err), 0);
+	assert_int_equal(out.len, FILE_SIZE);
+	assert_memory_equal(out.data, f->data, FILE_SIZE);
+	/* one request was enough */
+	req = requests(f);
+	assert_null(strchr(strchr(req, '\n') + 1, '\n'));
+	free(req);
+	assert_non_null(strstr(f->log.copy.data, "cut there"));
+	buf_free(&out);
+	fixture_stop(f);
+}
+
+static void test_changed_length_restarts_from_zero(void **state)
+{
+	struct fixture *f = fixture_start("/api/v1/fix/x/bundle:drop=70000",
+					  "/api/v1/fix/x/bundle:status=503:1:1");
+	struct buf out;
+	struct err err;
+	pthread_t t;
+
+	(void)state;
+	buf_init(&out, FILE_SIZE);
+	f->http.backoff_ms = 500;
+	f->longer = true;
+	pthread_create(&t, NULL, replace_when_requested, f);
+	assert_int_equal(http_get(&f->http, "/api/v1/fix/x/bundle", FILE_SIZE, &out,
+				  &err), 0);
+	pthread_join(t, NULL);
+	/* never old bytes and new ones spliced: the new file, cut at the size */
+	assert_memory_equal(out.data, f->data, FILE_SIZE);
+	buf_free(&out);
+	fixture_stop(f);
+}
+
+static void test_progress_does_not_use_up_attempts(void **state)
+{
+	/* every response cut after 15000 bytes, 20 times over */
+	struct fixture *f = fixture_start("/api/v1/fix/x/bundle:drop=15000:20", NULL);
+	struct buf out;
+	struct err err;
+	char *req, *p;
+	int resumed = 0;
 
 	(void)state;
 	buf_init(&out, FILE_SIZE);
 	f->http.attempts = 2;
 	assert_int_equal(http_get(&f->http, "/api/v1/fix/x/bundle", FILE_SIZE, &out,
+				  &err), 0);
+	assert_memory_equal(out.data, f->data, FILE_SIZE);
+	req = requests(f);
+	for (p = req; (p = strstr(p, "range=bytes=")); p++)
+		resumed++;
+	assert_int_equal(resumed, FILE_SIZE / 15000);
+	free(req);
+	buf_free(&out);
+	fixture_stop(f);
+}
+
+static void test_slow_server_below_min_rate_resumed(void **state)
+{
+	/* the first response crawls at 4000 B/s: aborted after 1 s, resumed */
+	struct fixture *f = fixture_start("/api/v1/fix/x/bundle:slow=4000", NULL);
+	struct buf out;
+	struct err err;
+	char *req;
+
+	(void)state;
+	buf_init(&out, FILE_SIZE);
+	f->http.low_speed_bps = 20000;
+	f->http.low_speed_s = 1;
+	assert_int_equal(http_get(&f->http, "/api/v1/fix/x/bundle", FILE_SIZE, &out,
+				  &err), 0);
+	assert_memory_equal(out.data, f->data, FILE_SIZE);
+	assert_non_null(strstr(f->log.copy.data, "too slow"));
+	req = requests(f);
+	assert_non_null(strstr(req, "range=bytes="));
+	free(req);
+	buf_free(&out);
+	fixture_stop(f);
+}
+
+static void test_deadline_bounds_a_slow_download(void **state)
+{
+	/* 40000 B/s: fast enough for the rate limit, 5 s for the file */
+	struct fixture *f = fixture_start("/api/v1/fix/x/bundle:slow=40000:100", NULL);
+	struct timespec t0, t1;
+	struct buf out;
+	struct err err;
+
+	(void)state;
+	buf_init(&out, FILE_SIZE);
+	f->http.deadline_s = 2;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(http_get(&f->http, "/api/v1/fix/x/bundle", FILE_SIZE, &out,
 				  &err), -EAGAIN);
-	assert_non_null(strstr(err.msg, "more than 200000 bytes"));
-	assert_true(out.len <= FILE_SIZE);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_non_null(strstr(err.msg, "deadline of 2 s"));
+	assert_true(t1.tv_sec - t0.tv_sec <= 3);
 	buf_free(&out);
 	fixture_stop(f);
 }
@@ -491,12 +659,18 @@ int main(void)
 		cmocka_unit_test(test_206_wrong_offset_restarts),
 		cmocka_unit_test(test_206_changed_etag_restarts),
 		cmocka_unit_test(test_200_replaces_held_bytes),
-		cmocka_unit_test(test_more_than_declared_aborts),
+		cmocka_unit_test(test_more_than_declared_cut_there),
+		cmocka_unit_test(test_unknown_size_over_cap_aborts),
+		cmocka_unit_test(test_206_changed_total_restarts),
 		cmocka_unit_test(test_error_body_bounded),
 		cmocka_unit_test(test_get_whole_file),
 		cmocka_unit_test(test_dropped_download_resumes_with_range),
 		cmocka_unit_test(test_changed_file_restarts_from_zero),
-		cmocka_unit_test(test_endless_body_capped),
+		cmocka_unit_test(test_endless_body_cut_at_declared_size),
+		cmocka_unit_test(test_changed_length_restarts_from_zero),
+		cmocka_unit_test(test_progress_does_not_use_up_attempts),
+		cmocka_unit_test(test_slow_server_below_min_rate_resumed),
+		cmocka_unit_test(test_deadline_bounds_a_slow_download),
 		cmocka_unit_test(test_5xx_retried),
 		cmocka_unit_test(test_416_restarts),
 		cmocka_unit_test(test_404_not_retried),

@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "fixd/apply.h"
 #include "fixd/fix.h"
 #include "fixd/sha.h"
 #include "fixd/test/testlib.h"
@@ -213,6 +214,84 @@ static void test_absent_target_path_skipped(void **state)
 	fx_free(f);
 }
 
+/** fix_ctx's event callback: keep the last message. */
+static void keep_event(void *cls, const char *fix, const char *message)
+{
+	char *out = cls;
+
+	snprintf(out, 512, "%s: %s", fix, message);
+}
+
+/**
+ * Apply serial 1 of "v1\n" over "v0\n" up to its commit (committed or not)
+ * and stop there, as a power cut would.
+ */
+static void cut_apply(struct fx *f, bool committed)
+{
+	struct tl_op ops[] = { { MANIFEST_OP_PUT, "etc/app.conf", "v1\n", 0644, 0, 0 } };
+	struct bundle *b;
+	struct target t;
+	struct apply a;
+	uint8_t *data, sha[SHA256_LEN];
+	size_t len;
+
+	tl_write(f->root, "etc/app.conf", "v0\n", 3, 0644);
+	data = tl_bundle("app-fix", 1, NULL, ops, 1, &len);
+	assert_int_equal(bundle_parse(data, len, &b, NULL), 0);
+	sha_buf(data, len, sha);
+	assert_int_equal(target_open_dir(f->root, &t, NULL), 0);
+	apply_init(&a, &f->log, b, &t, f->work, sha);
+	assert_int_equal(apply_check(&a, NULL), 0);
+	assert_int_equal(apply_stage(&a, NULL), 0);
+	assert_int_equal(apply_journal(&a, NULL), 0);
+	if (committed)
+		assert_int_equal(txn_commit(&a.tx, NULL, NULL), 0);
+	apply_free(&a);
+	target_close(&t);
+	bundle_free(b);
+	free(data);
+}
+
+static void test_interrupted_apply_completed_and_told(void **state)
+{
+	struct fx *f = fx_new();
+	char event[512] = "", v0[65], got[65];
+
+	(void)state;
+	cut_apply(f, true);
+	f->ctx.event = keep_event;
+	f->ctx.event_cls = event;
+	assert_int_equal(run(f, 1, "v1\n", NULL, NULL, 0, false), FIX_APPLIED);
+	expect_content(f, "v1\n");
+	assert_string_equal(f->r.reason, "completed an interrupted apply of app-fix "
+			    "serial 1 (1 run(s) cut short)");
+	assert_string_equal(event, "app-fix: completed an interrupted apply of "
+			    "app-fix serial 1 (1 run(s) cut short)");
+	/* the evidence's before is the content before the interrupted apply */
+	tl_sha_hex("v0\n", v0);
+	hex_encode(f->r.evidence[0].before, SHA256_LEN, got);
+	assert_string_equal(got, v0);
+	fx_free(f);
+}
+
+static void test_interrupted_apply_rolled_back_then_applied(void **state)
+{
+	struct fx *f = fx_new();
+	char event[512] = "";
+
+	(void)state;
+	cut_apply(f, false);
+	tl_write(f->root, ".fixnet/tmp/stage.0", "damaged", 7, 0600);
+	f->ctx.event = keep_event;
+	f->ctx.event_cls = event;
+	assert_int_equal(run(f, 1, "v1\n", NULL, NULL, 0, false), FIX_APPLIED);
+	expect_content(f, "v1\n");
+	assert_non_null(strstr(f->r.reason, "rolled back an interrupted apply of "
+			       "app-fix serial 1"));
+	assert_non_null(strstr(event, "rolled back an interrupted apply"));
+	fx_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -225,6 +304,8 @@ int main(void)
 		cmocka_unit_test(test_untrusted_key_refused),
 		cmocka_unit_test(test_plan_serial_mismatch_refused),
 		cmocka_unit_test(test_absent_target_path_skipped),
+		cmocka_unit_test(test_interrupted_apply_completed_and_told),
+		cmocka_unit_test(test_interrupted_apply_rolled_back_then_applied),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

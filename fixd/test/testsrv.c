@@ -12,8 +12,10 @@
 /*
  * testsrv: fixd/test/srv.c as a program, for the integration scripts.
  *   testsrv --dir DIR [--token T] [--client MAC] [--fault SPEC]...
- *           --port-file FILE
- * Writes its port to FILE once it listens; runs until SIGTERM or SIGINT.
+ *           [--port N] --port-file FILE
+ * Listens on N (a restarted server takes its port back), or on an
+ * ephemeral port; writes the port to FILE once it listens; runs until
+ * SIGTERM or SIGINT.
  */
 
 /**
@@ -45,8 +47,11 @@ static int testsrv_opts(int argc, char **argv, struct srv_opts *o,
 		{ "client", required_argument, NULL, 'c' },
 		{ "fault", required_argument, NULL, 'f' },
 		{ "port-file", required_argument, NULL, 'p' },
+		{ "port", required_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
+	unsigned long port;
+	char *end;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -58,6 +63,9 @@ static int testsrv_opts(int argc, char **argv, struct srv_opts *o,
 			o->client = optarg;
 		else if (c == 'p')
 			*port_file = optarg;
+		else if (c == 'P' && (port = strtoul(optarg, &end, 10)) <= 65535 &&
+			 !*end && end != optarg)
+			o->port = (uint16_t)port;
 		else if (c == 'f' && o->nfaults < SRV_FAULTS_MAX &&
 			 srv_fault_parse(optarg, &o->faults[o->nfaults]) == 0)
 			o->nfaults++;
@@ -80,8 +88,8 @@ int main(int argc, char **argv)
 
 	if (testsrv_opts(argc, argv, &o, &port_file) < 0) {
 		fprintf(stderr, "usage: testsrv --dir DIR [--token T] [--client MAC] "
-			"[--fault PATH:drop=N|endless|status=CODE[:TIMES[:SKIP]]]... "
-			"--port-file FILE\n");
+			"[--fault PATH:drop=N|endless|status=CODE|slow=BPS[:TIMES[:SKIP]]]... "
+			"[--port N] --port-file FILE\n");
 		return 2;
 	}
 	sigemptyset(&set);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -8,8 +9,12 @@
 #include <archive_entry.h>
 #include <sodium.h>
 
+#include "common/buf.h"
 #include "fixd/bundle.h"
 #include "fixd/sha.h"
+
+/* Bytes of a member read from libarchive at a time. */
+#define BUNDLE_READ_CHUNK (64 * 1024)
 
 /** Reading state: the archive and what has been seen of it. */
 struct bundle_reader {
@@ -90,31 +95,37 @@ static const char *bundle_aerr(struct archive *a)
 static int bundle_read_data(struct bundle_reader *r, const char *name,
 			    size_t size, uint8_t **out, struct err *err)
 {
-	uint8_t *data = malloc(size + 1);
-	size_t got = 0;
+	uint8_t chunk[BUNDLE_READ_CHUNK];
+	struct buf data;
 	la_ssize_t n;
+	int rc;
 
-	if (!data)
-		return err_set(err, -ENOMEM, "%s: out of memory (%zu bytes)", name,
-			       size);
-	while (got <= size) {
-		n = archive_read_data(r->a, data + got, size + 1 - got);
-		if (n < 0) {
-			err_set(err, -EINVAL, "%s: %s", name, bundle_aerr(r->a));
-			free(data);
-			return -EINVAL;
-		}
-		if (n == 0)
+	/* The buffer grows with the bytes that arrive, never to the size the
+	 * header declares before they do: one more than size is an error. */
+	buf_init(&data, size + 1);
+	while ((n = archive_read_data(r->a, chunk, sizeof(chunk))) > 0) {
+		rc = buf_append(&data, chunk, (size_t)n);
+		if (rc == -EFBIG)
 			break;
-		got += (size_t)n;
+		if (rc < 0) {
+			buf_free(&data);
+			return err_set(err, rc, "%s: out of memory", name);
+		}
 	}
-	if (got != size) {
-		free(data);
+	if (n < 0) {
+		buf_free(&data);
+		return err_set(err, -EINVAL, "%s: %s", name, bundle_aerr(r->a));
+	}
+	if (data.len != size) {
+		bool more = data.len > size || n > 0;
+
+		buf_free(&data);
 		return err_set(err, -EINVAL, "%s: holds %s bytes than its header says",
-			       name, got > size ? "more" : "fewer");
+			       name, more ? "more" : "fewer");
 	}
-	data[size] = '\0';
-	*out = data;
+	*out = (uint8_t *)buf_steal(&data, NULL);
+	if (!*out)
+		return err_set(err, -ENOMEM, "%s: out of memory", name);
 	return 0;
 }
 

@@ -37,9 +37,14 @@ int cmdline_server_check(const char *url, char *out, struct err *err)
 	for (const char *p = url; *p; p++) {
 		unsigned char c = (unsigned char)*p;
 
-		if (c <= 0x20 || c == 0x7f)
-			return err_set(err, -EINVAL,
-				       "server URL contains a space or control character");
+		if (c <= 0x20 || c >= 0x7f)
+			return err_set(err, -EINVAL, "server URL contains a space, "
+				       "a control or a non-ASCII character");
+		/* RFC 3986 never allows these; a '"' would also break the
+		 * kernel command line the URL is written back to. */
+		if (strchr("\"<>\\^`{|}", c))
+			return err_set(err, -EINVAL, "server URL contains '%c'; "
+				       "percent-encode it", c);
 	}
 	memcpy(out, url, n + 1);
 	if (n > 0 && out[n - 1] == '/')

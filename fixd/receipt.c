@@ -56,8 +56,11 @@ static int receipt_fields(json_t *j, const char *id, struct receipt *out)
 	json_t *serial = json_object_get(j, "serial");
 	json_t *when = json_object_get(j, "time");
 	json_t *sha = json_object_get(j, "bundle_sha256");
+	json_t *format = json_object_get(j, "format");
 
-	if (!json_is_string(fid) || strcmp(json_string_value(fid), id) != 0 ||
+	if (!json_is_integer(format) ||
+	    json_integer_value(format) != RECEIPT_FORMAT ||
+	    !json_is_string(fid) || strcmp(json_string_value(fid), id) != 0 ||
 	    !json_is_integer(serial) || json_integer_value(serial) < 1 ||
 	    (uint64_t)json_integer_value(serial) > MANIFEST_SERIAL_MAX ||
 	    !json_is_integer(when) || !json_is_string(sha) ||

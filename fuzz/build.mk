@@ -25,10 +25,6 @@ FUZZ_TARGETS   += bundle
 FUZZ_OBJS_bundle := fixd/bundle.c fixd/bundle_paths.c fixd/sha.c
 FUZZ_LIBS_bundle := $(shell pkg-config --libs libarchive)
 FUZZ_COV_bundle  := fixd/bundle.c fixd/bundle_paths.c
-# fixd allocates a member's declared size before reading it (up to
-# BUNDLE_UNPACKED_MAX, 2 GiB): above libFuzzer's default malloc limit,
-# while the memory actually used stays small.
-FUZZ_FLAGS_bundle := -malloc_limit_mb=4096
 
 # fixsrv's client list import, CSV and /etc/ethers (server/import.h); its
 # name check lives in the inventory's db.c.

@@ -56,6 +56,20 @@ static void test_quoted_value(void **state)
 	assert_string_equal(cl.server, "http://fix.example:80");
 }
 
+/* Found by fuzz/fuzz_cmdline: a '"' inside the URL parsed, but the command
+ * line it was written back to did not. */
+static void test_regression_quote_inside_url(void **state)
+{
+	struct cmdline cl;
+	struct err err;
+
+	(void)state;
+	assert_int_equal(parse("fixsrv=http://a\"b", &cl, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "percent-encode"));
+	assert_int_equal(parse("fixsrv=http://a{b}", &cl, NULL), -EINVAL);
+	assert_int_equal(parse("fixsrv=http://h\xc3\xa9", &cl, NULL), -EINVAL);
+}
+
 static void test_trailing_slash_removed(void **state)
 {
 	struct cmdline cl;
@@ -158,6 +172,7 @@ int main(void)
 		cmocka_unit_test(test_all_three),
 		cmocka_unit_test(test_missing_are_absent),
 		cmocka_unit_test(test_quoted_value),
+		cmocka_unit_test(test_regression_quote_inside_url),
 		cmocka_unit_test(test_trailing_slash_removed),
 		cmocka_unit_test(test_twice_refused),
 		cmocka_unit_test(test_bad_token),

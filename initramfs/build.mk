@@ -1,1 +1,29 @@
-# initramfs/: not yet built.
+# initramfs/: the secondary OS (Debian 6.12 kernel + a BusyBox initramfs with
+# fixd, nft, the publisher keys and the modules of modules.list).
+#
+#   make initramfs                          -> $(B)/os/vmlinuz, $(B)/os/initramfs
+#   make initramfs FIXNET_KEYS_DIR=DIR      publisher keys: DIR/*.pub (+ revoked)
+#
+# Debian packages are downloaded and unpacked into $(FIXNET_CACHE)/debian,
+# never installed.  The build prints the sizes and fails if kernel +
+# initramfs reach 20 MB.
+
+FIXNET_KEYS_DIR ?= /etc/fixnet/keys
+
+INITRAMFS_SRCS := initramfs/build-initramfs initramfs/deb-unpack \
+	initramfs/add-modules initramfs/mkcpio initramfs/init \
+	initramfs/udhcpc.script initramfs/egress.nft initramfs/modules.list \
+	initramfs/nft-from-debian initramfs/nft-debian.list
+
+# The inputs that are not files of the tree.
+INITRAMFS_INPUTS := $(B)/bin/fixd $(MUSL_STAMP) $(PKG_STAMP)
+
+.PHONY: initramfs
+
+## initramfs: the secondary OS: build/os/vmlinuz and initramfs (keys: FIXNET_KEYS_DIR)
+initramfs: $(B)/os/initramfs
+
+$(B)/os/vmlinuz $(B)/os/initramfs &: $(INITRAMFS_SRCS) $(INITRAMFS_INPUTS) \
+		$(wildcard $(FIXNET_KEYS_DIR)/*.pub $(FIXNET_KEYS_DIR)/revoked)
+	FIXNET_CACHE=$(FIXNET_CACHE) initramfs/build-initramfs --out $(B)/os \
+		--fixd $(B)/bin/fixd --nft $(MUSL_NFT) --keys $(FIXNET_KEYS_DIR)

@@ -41,7 +41,7 @@ static int report_find(struct inv *inv, const struct agent_req *a,
 		inv_col_text(st, 0, result, 16);
 	rc = src == SQLITE_ROW ? 0 : src == SQLITE_DONE ? -ENOENT :
 		inv_rc(inv, src, "find report");
-	sqlite3_finalize(st);
+	inv_finalize(inv, st);
 	return rc;
 }
 

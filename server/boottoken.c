@@ -113,7 +113,7 @@ int boottoken_check(struct inv *inv, const char *token, const char *mac,
 	src = sqlite3_step(st);
 	if (src != SQLITE_ROW) {
 		rc = src == SQLITE_DONE ? -ENOENT : inv_rc(inv, src, "token");
-		sqlite3_finalize(st);
+		inv_finalize(inv, st);
 		*why = "unknown boot token";
 		return rc;
 	}
@@ -122,7 +122,7 @@ int boottoken_check(struct inv *inv, const char *token, const char *mac,
 	out->expires = sqlite3_column_int64(st, 2);
 	inv_col_text(st, 3, status, sizeof(status));
 	inv_col_text(st, 4, owner, sizeof(owner));
-	sqlite3_finalize(st);
+	inv_finalize(inv, st);
 	if (strcmp(owner, mac) != 0)
 		*why = "boot token of another client";
 	else if (strcmp(status, "spent") == 0)
@@ -159,7 +159,7 @@ int boottoken_has_fix(struct inv *inv, const struct boottoken *t,
 	src = sqlite3_step(st);
 	rc = src == SQLITE_ROW ? 0 : src == SQLITE_DONE ? -ENOENT :
 		inv_rc(inv, src, "token plan");
-	sqlite3_finalize(st);
+	inv_finalize(inv, st);
 	return rc;
 }
 
@@ -189,7 +189,7 @@ int boottoken_fixes(struct inv *inv, const struct boottoken *t,
 		inv_col_text(st, 0, ids[(*n)++], MANIFEST_ID_MAX + 1);
 	rc = src == SQLITE_ROW || src == SQLITE_DONE ? 0 :
 		inv_rc(inv, src, "token plan");
-	sqlite3_finalize(st);
+	inv_finalize(inv, st);
 	return rc;
 }
 

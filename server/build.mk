@@ -31,7 +31,7 @@ FIXCTL_SRCS += server/fixctl_http.c server/fixctl_client.c \
 FIXCTL_LDLIBS += $(shell pkg-config --libs libcurl jansson)
 
 # Unit tests: server/test/test_<unit>.c, linked with the server library.
-SERVER_TESTS := state bootdecide boottoken wolpace wolpacket import config
+SERVER_TESTS := db state bootdecide boottoken wolpace wolpacket import config
 SERVER_TEST_BINS := $(SERVER_TESTS:%=$(B)/host/server/test/test_%)
 
 $(SERVER_TEST_BINS): $(B)/host/server/test/test_%: \
@@ -43,13 +43,17 @@ $(SERVER_TEST_BINS): $(B)/host/server/test/test_%: \
 UNIT_TESTS += $(SERVER_TEST_BINS)
 
 # Integration tests: loopback fixsrv driven by fixctl, curl and fixd.
-SERVER_INTEG := server/test/integ-fixsrv.sh server/test/integ-fixd-dir.sh \
+SERVER_INTEG := server/test/integ-fixsrv.sh server/test/integ-report-durable.sh server/test/integ-fixd-dir.sh \
 	server/test/integ-fixd-ext4.sh server/test/integ-badinput.sh \
 	server/test/integ-restart.sh server/test/integ-wol-netns.sh \
 	server/test/integ-dnsmasq-conf.sh server/test/integ-conf-example.sh
 INTEG_TESTS += $(SERVER_INTEG)
 INTEG_DEPS += $(B)/bin/fixsrv $(B)/bin/fixctl $(B)/bin/fixd \
-	$(B)/host/server/test/wolcap
+	$(B)/host/server/test/wolcap $(B)/host/server/test/agentload
 
 $(B)/host/server/test/wolcap: $(B)/host/server/test/wolcap.o
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^
+
+# agentload: many simulated agents on loopback (integration tests, bench/).
+$(B)/host/server/test/agentload: $(B)/host/server/test/agentload.o
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^

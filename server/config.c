@@ -51,6 +51,7 @@ static const struct opt config_opts[] = {
 	{ "wol_global_per_sec", OPT_NUM, F(wol_global_per_sec), 1, 10000,
 	  NULL },
 	{ "threads", OPT_NUM, F(threads), 1, 256, NULL },
+	{ "max_connections", OPT_NUM, F(max_connections), 16, 1000000, NULL },
 };
 #undef F
 
@@ -78,7 +79,8 @@ int config_defaults(struct config *cfg)
 	cfg->wol_trailer = false;
 	cfg->wol_group_interval_ms = 500;
 	cfg->wol_global_per_sec = 20;
-	cfg->threads = 4;
+	cfg->threads = 16;
+	cfg->max_connections = 1024;
 	if (!cfg->listen || !cfg->admin_socket || !cfg->state_dir ||
 	    !cfg->boot_dir || !cfg->script_dir || !cfg->keys_dir ||
 	    !cfg->user || !cfg->log_level || !cfg->kernel_args)

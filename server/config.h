@@ -41,6 +41,7 @@ struct config {
 	uint64_t wol_group_interval_ms;
 	uint64_t wol_global_per_sec;
 	uint64_t threads;
+	uint64_t max_connections;	/* open connections of the public listener */
 };
 
 /** Fill cfg with the defaults.  @ret 0 or -ENOMEM */

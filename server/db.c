@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The inventory's connection: open, pragmas, versioned schema migrations,
- * transactions and the small helpers every inv_*.c uses.
+ * the statement cache, transactions with group commit, and the small
+ * helpers every inv_*.c uses.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -153,25 +154,10 @@ int inv_rc(struct inv *inv, int src, const char *what)
 }
 
 /**
- * Prepare static SQL.
+ * Step a statement that returns no row, then release it.
  *
  * @v inv	inventory
- * @v st	the statement
- * @v sql	the SQL text (a literal: never built from input)
- * @ret rc	0 or a negative errno
- */
-int inv_prepare(struct inv *inv, sqlite3_stmt **st, const char *sql)
-{
-	int src = sqlite3_prepare_v2(inv->db, sql, -1, st, NULL);
-
-	return src == SQLITE_OK ? 0 : inv_rc(inv, src, "prepare");
-}
-
-/**
- * Step a statement that returns no row, then finalise it.
- *
- * @v inv	inventory
- * @v st	the statement (finalised in every case)
+ * @v st	the statement (released in every case)
  * @v what	for the log
  * @ret rc	0, -EEXIST (constraint), or a negative errno
  */
@@ -180,7 +166,7 @@ int inv_step_done(struct inv *inv, sqlite3_stmt *st, const char *what)
 	int src = sqlite3_step(st);
 	int rc = src == SQLITE_DONE ? 0 : inv_rc(inv, src, what);
 
-	sqlite3_finalize(st);
+	inv_finalize(inv, st);
 	return rc;
 }
 
@@ -249,7 +235,7 @@ int inv_schema_version(struct inv *inv, int64_t *out)
 	*out = src == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	rc = src == SQLITE_ROW || src == SQLITE_DONE ? 0 :
 		inv_rc(inv, src, "schema version");
-	sqlite3_finalize(st);
+	inv_finalize(inv, st);
 	return rc;
 }
 
@@ -344,10 +330,12 @@ int inv_open(const char *path, struct inv **out)
 	if (rc < 0)
 		goto err_open;
 	pthread_mutex_init(&inv->lock, NULL);
+	pthread_cond_init(&inv->committed, NULL);
 	*out = inv;
 	return 0;
 
 err_open:
+	inv_stmt_cache_free(inv);
 	sqlite3_close(inv->db);
 	free(inv);
 	return rc;
@@ -362,41 +350,248 @@ void inv_close(struct inv *inv)
 {
 	if (!inv)
 		return;
+	inv_stmt_cache_free(inv);
 	sqlite3_close(inv->db);
+	pthread_cond_destroy(&inv->committed);
 	pthread_mutex_destroy(&inv->lock);
 	free(inv);
 }
 
+/*
+ * The statement cache.  Every statement is static SQL text, so the text's
+ * address names it: the first inv_prepare() of a text compiles it once
+ * (SQLITE_PREPARE_PERSISTENT); later ones get the same statement back,
+ * reset and with its bindings cleared.  A text whose statement is still in
+ * use (a nested query of the same SQL) gets a fresh one, finalised on
+ * release.  Used with the inventory's lock held, like the connection.
+ */
+
 /**
- * Take the lock and open a write transaction.
+ * Prepare static SQL, from the cache when possible.
  *
  * @v inv	inventory
- * @ret rc	0 or a negative errno (the lock is then not held)
+ * @v st	the statement
+ * @v sql	the SQL text (a literal: never built from input)
+ * @ret rc	0 or a negative errno
+ */
+int inv_prepare(struct inv *inv, sqlite3_stmt **st, const char *sql)
+{
+	struct inv_stmt *e = NULL;
+	int src;
+
+	for (size_t i = 0; i < inv->nstmts; i++) {
+		if (inv->stmts[i].sql == sql) {
+			e = &inv->stmts[i];
+			break;
+		}
+	}
+	if (e && !e->busy) {
+		e->busy = true;
+		*st = e->st;
+		return 0;
+	}
+	if (!e && inv->nstmts < INV_STMT_CACHE) {
+		src = sqlite3_prepare_v3(inv->db, sql, -1,
+					 SQLITE_PREPARE_PERSISTENT, st, NULL);
+		if (src != SQLITE_OK)
+			return inv_rc(inv, src, "prepare");
+		inv->stmts[inv->nstmts++] = (struct inv_stmt){ sql, *st, true };
+		return 0;
+	}
+	src = sqlite3_prepare_v2(inv->db, sql, -1, st, NULL);
+	return src == SQLITE_OK ? 0 : inv_rc(inv, src, "prepare");
+}
+
+/**
+ * Release a statement: a cached one is reset for its next use (its
+ * bindings back to NULL), another is finalised.
+ *
+ * @v inv	inventory
+ * @v st	statement from inv_prepare(), or NULL
+ */
+void inv_finalize(struct inv *inv, sqlite3_stmt *st)
+{
+	if (!st)
+		return;
+	for (size_t i = 0; i < inv->nstmts; i++) {
+		if (inv->stmts[i].st == st) {
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			inv->stmts[i].busy = false;
+			return;
+		}
+	}
+	sqlite3_finalize(st);
+}
+
+/**
+ * Finalise the cached statements.
+ *
+ * @v inv	inventory
+ */
+void inv_stmt_cache_free(struct inv *inv)
+{
+	for (size_t i = 0; i < inv->nstmts; i++)
+		sqlite3_finalize(inv->stmts[i].st);
+	inv->nstmts = 0;
+}
+
+/*
+ * Transactions with group commit.
+ *
+ * One SQLite connection, one lock.  The first inv_tx_begin() of a batch
+ * opens a write transaction (BEGIN IMMEDIATE); each caller's work runs in a
+ * savepoint of it, released on success or rolled back on error, so a
+ * refused request undoes only its own work.  At inv_tx_end() a caller whose
+ * batch holds writes joins the batch's waiters; the last one, the one that
+ * finds no thread queued for the lock (or the batch full), commits
+ * (synchronous=FULL: the WAL is on disk when COMMIT returns) and wakes the
+ * others.  Every waiter returns only after that commit, with its outcome:
+ * an acknowledgement sent after inv_tx_end() returns 0 is for data on disk.
+ * A thread that only read, while the batch holds others' writes, waits too:
+ * what it read may be those writes.
+ */
+/* One caller waiting for the commit of its batch. */
+struct inv_waiter {
+	int rc;			/* its outcome; the commit's error if it was 0 */
+	bool done;
+	struct inv_waiter *next;
+};
+
+static const char TX_BEGIN[] = "BEGIN IMMEDIATE";
+static const char TX_COMMIT[] = "COMMIT";
+static const char TX_ROLLBACK[] = "ROLLBACK";
+static const char TX_SAVEPOINT[] = "SAVEPOINT tx";
+static const char TX_RELEASE[] = "RELEASE tx";
+static const char TX_ROLLBACK_TO[] = "ROLLBACK TO tx";
+
+/** Run one transaction-control statement (cached). */
+static int tx_exec(struct inv *inv, const char *sql)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = inv_prepare(inv, &st, sql);
+	return rc < 0 ? rc : inv_step_done(inv, st, sql);
+}
+
+/**
+ * Close the batch: set the outcome of every waiter whose own work
+ * succeeded, wake them all (lock held).
+ *
+ * @v inv	inventory
+ * @v rc	0 (committed) or the error that lost the batch
+ */
+static void tx_release_waiters(struct inv *inv, int rc)
+{
+	struct inv_waiter *w, *next;
+
+	for (w = inv->waiters; w; w = next) {
+		next = w->next;
+		if (w->rc == 0)
+			w->rc = rc;
+		w->done = true;
+	}
+	inv->waiters = NULL;
+	inv->members = 0;
+	inv->open = false;
+	inv->dirty = false;
+	pthread_cond_broadcast(&inv->committed);
+}
+
+/** Commit the batch (lock held); @ret 0 or the commit's error */
+static int tx_commit(struct inv *inv)
+{
+	int rc = tx_exec(inv, TX_COMMIT);
+
+	if (rc < 0 && !sqlite3_get_autocommit(inv->db))
+		tx_exec(inv, TX_ROLLBACK);
+	tx_release_waiters(inv, rc);
+	return rc;
+}
+
+/**
+ * Wait for the commit of the caller's batch, or make it; unlock.
+ *
+ * @v inv	inventory, lock held, savepoint closed
+ * @v rc	the caller's outcome
+ * @v wrote	the caller's savepoint was released with changes
+ * @ret rc	rc, or the commit's error if rc was 0
+ */
+static int tx_settle(struct inv *inv, int rc, bool wrote)
+{
+	struct inv_waiter me = { .rc = rc };
+
+	if (inv->open && sqlite3_get_autocommit(inv->db)) {
+		/* SQLite rolled the whole batch back after an error */
+		tx_release_waiters(inv, -EIO);
+		me.rc = rc ? rc : -EIO;
+		wrote = false;
+	}
+	inv->dirty |= wrote;
+	if (!inv->dirty) {
+		/* nothing uncommitted: end an idle read-only batch */
+		if (inv->open && atomic_load(&inv->entering) == 0)
+			tx_commit(inv);
+		pthread_mutex_unlock(&inv->lock);
+		return me.rc;
+	}
+	me.next = inv->waiters;
+	inv->waiters = &me;
+	inv->members++;
+	if (atomic_load(&inv->entering) == 0 || inv->members >= INV_BATCH_MAX)
+		tx_commit(inv);
+	while (!me.done)
+		pthread_cond_wait(&inv->committed, &inv->lock);
+	pthread_mutex_unlock(&inv->lock);
+	return me.rc;
+}
+
+/**
+ * Take the lock and open a savepoint in the batch transaction.
+ *
+ * @v inv	inventory
+ * @ret rc	0 (lock held), or a negative errno (lock not held)
  */
 int inv_tx_begin(struct inv *inv)
 {
 	int rc;
 
+	atomic_fetch_add(&inv->entering, 1);
 	pthread_mutex_lock(&inv->lock);
-	rc = inv_exec(inv, "BEGIN IMMEDIATE", "begin");
+	atomic_fetch_sub(&inv->entering, 1);
+	if (!inv->open) {
+		rc = tx_exec(inv, TX_BEGIN);
+		if (rc < 0) {
+			pthread_mutex_unlock(&inv->lock);
+			return rc;
+		}
+		inv->open = true;
+	}
+	rc = tx_exec(inv, TX_SAVEPOINT);
 	if (rc < 0)
-		pthread_mutex_unlock(&inv->lock);
-	return rc;
+		return tx_settle(inv, rc, false);	/* unlocks */
+	inv->changes = sqlite3_total_changes64(inv->db);
+	return 0;
 }
 
 /**
- * End the transaction: commit on success, roll back on error.
+ * End the caller's part of the batch.
  *
- * @v inv	inventory
- * @v rc	the outcome of the work done in it
+ * @v inv	inventory, lock held (from inv_tx_begin())
+ * @v rc	0 to keep the work, else the error that undoes it
  * @ret rc	rc, or the commit's error
  */
 int inv_tx_end(struct inv *inv, int rc)
 {
+	bool wrote;
+
 	if (rc == 0)
-		rc = inv_exec(inv, "COMMIT", "commit");
-	if (rc < 0 && !sqlite3_get_autocommit(inv->db))
-		sqlite3_exec(inv->db, "ROLLBACK", NULL, NULL, NULL);
-	pthread_mutex_unlock(&inv->lock);
-	return rc;
+		rc = tx_exec(inv, TX_RELEASE);
+	if (rc < 0 && !sqlite3_get_autocommit(inv->db)) {
+		tx_exec(inv, TX_ROLLBACK_TO);
+		tx_exec(inv, TX_RELEASE);
+	}
+	wrote = rc == 0 && sqlite3_total_changes64(inv->db) != inv->changes;
+	return tx_settle(inv, rc, wrote);
 }

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -28,6 +29,7 @@
 
 #define EXIT_PERM 100
 #define EXIT_TEMP 111
+#define FIXSRV_FDS_SPARE 64	/* descriptors besides the public connections */
 
 struct fixsrv_opts {
 	const char *config;
@@ -151,6 +153,34 @@ static int fixsrv_check(const struct config *cfg, struct bootscripts *bs)
 		bad++;
 	free(tok);
 	return bad;
+}
+
+/**
+ * Raise the descriptor limit (while root may) to what max_connections
+ * needs: a socket and, while a file is sent, its descriptor per connection.
+ *
+ * @v cfg	config
+ */
+static void fixsrv_fd_limit(const struct config *cfg)
+{
+	rlim_t want = (rlim_t)(2 * cfg->max_connections + FIXSRV_FDS_SPARE);
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= want)
+		return;
+	if (rl.rlim_max < want) {
+		struct rlimit up = { want, want };
+
+		if (setrlimit(RLIMIT_NOFILE, &up) == 0)	/* root only */
+			return;
+	}
+	rl.rlim_cur = rl.rlim_max < want ? rl.rlim_max : want;
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur < want)
+		log_warn("main", "max_connections %llu needs %llu open files, "
+			 "the limit is %llu: raise it (LimitNOFILE=, ulimit -n)",
+			 (unsigned long long)cfg->max_connections,
+			 (unsigned long long)want,
+			 (unsigned long long)rl.rlim_cur);
 }
 
 /** Bind every socket while still root. */
@@ -283,6 +313,7 @@ static int fixsrv_run(const struct config *cfg, struct srv *srv)
 	    bootscript_load(&srv->scripts, cfg->script_dir) < 0 ||
 	    fixsrv_admin_token(cfg, &srv->admin_token) < 0)
 		return EXIT_PERM;
+	fixsrv_fd_limit(cfg);
 	rc = fixsrv_bind(cfg, pw, &s);
 	if (rc == 0)
 		rc = fixsrv_drop(pw);

@@ -460,9 +460,11 @@ static void http_mhd_log(void *cls, const char *fmt, va_list ap)
 	log_warn("mhd", "%s", msg);
 }
 
-/** Start one daemon on a socket, with a pool of threads (1: no pool). */
+/** Start one daemon on a socket, with a pool of threads (1: no pool),
+ *  at most conns connections of mem bytes each. */
 static struct MHD_Daemon *http_daemon(struct http_listen_ctx *lc, int fd,
-				      unsigned threads)
+				      unsigned threads, unsigned conns,
+				      size_t mem)
 {
 	return MHD_start_daemon(
 		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL,
@@ -470,9 +472,9 @@ static struct MHD_Daemon *http_daemon(struct http_listen_ctx *lc, int fd,
 		MHD_OPTION_EXTERNAL_LOGGER, http_mhd_log, NULL,
 		MHD_OPTION_LISTEN_SOCKET, fd,
 		MHD_OPTION_THREAD_POOL_SIZE, threads > 1 ? threads : 0,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONN_LIMIT,
+		MHD_OPTION_CONNECTION_LIMIT, conns,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_CONN_TIMEOUT_S,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONN_MEMORY,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, mem,
 		MHD_OPTION_NOTIFY_COMPLETED, http_completed, NULL,
 		MHD_OPTION_END);
 }
@@ -494,11 +496,17 @@ int http_start(struct http_daemons *d, const struct srv *srv, int pub_fd,
 	d->ctx[0] = (struct http_listen_ctx){ srv, HTTP_PUBLIC };
 	d->ctx[1] = (struct http_listen_ctx){ srv, HTTP_ADMIN };
 	d->ctx[2] = (struct http_listen_ctx){ srv, HTTP_ADMIN_TCP };
-	d->pub = http_daemon(&d->ctx[0], pub_fd, (unsigned)srv->cfg->threads);
-	d->admin = http_daemon(&d->ctx[1], admin_fd, HTTP_ADMIN_THREADS);
+	d->pub = http_daemon(&d->ctx[0], pub_fd, (unsigned)srv->cfg->threads,
+			     (unsigned)srv->cfg->max_connections,
+			     (size_t)HTTP_PUB_CONN_MEMORY);
+	d->admin = http_daemon(&d->ctx[1], admin_fd, HTTP_ADMIN_THREADS,
+			       HTTP_ADMIN_CONN_LIMIT,
+			       (size_t)HTTP_ADMIN_CONN_MEMORY);
 	if (admin_tcp_fd >= 0)
 		d->admin_tcp = http_daemon(&d->ctx[2], admin_tcp_fd,
-					    HTTP_ADMIN_THREADS);
+					    HTTP_ADMIN_THREADS,
+					    HTTP_ADMIN_CONN_LIMIT,
+					    (size_t)HTTP_ADMIN_CONN_MEMORY);
 	if (!d->pub || !d->admin || (admin_tcp_fd >= 0 && !d->admin_tcp)) {
 		log_err("http", "cannot start the HTTP daemons");
 		http_stop(d);

@@ -18,9 +18,14 @@
  * handlers of boot, agent and admin.
  */
 
-#define HTTP_CONN_LIMIT 1024
+#define HTTP_ADMIN_CONN_LIMIT 1024	/* each admin listener; public: max_connections */
 #define HTTP_CONN_TIMEOUT_S 60
-#define HTTP_CONN_MEMORY (32 * 1024)	/* request line + headers per connection */
+/* Per-connection memory of libmicrohttpd (request line and headers, the
+ * reply's headers, the read buffer of a body).  iPXE's and fixd's requests
+ * have well under 1 KiB of headers; libmicrohttpd touches the whole pool at
+ * each request, so it is most of a connection's memory in a boot storm. */
+#define HTTP_PUB_CONN_MEMORY (4 * 1024)
+#define HTTP_ADMIN_CONN_MEMORY (32 * 1024)
 #define HTTP_URL_MAX 4096
 #define HTTP_ADMIN_THREADS 2
 #define HTTP_ADMIN_BODY_MAX (16 * 1024 * 1024)	/* admin JSON (imports) */

@@ -40,7 +40,7 @@ static int client_query(struct inv *inv, const char *sql, const char *arg,
 		client_row(st, c);
 	rc = src == SQLITE_ROW ? 0 : src == SQLITE_DONE ? -ENOENT :
 		inv_rc(inv, src, "find client");
-	sqlite3_finalize(st);
+	inv_finalize(inv, st);
 	return rc;
 }
 
@@ -79,7 +79,7 @@ int inv_client_by_id(struct inv *inv, int64_t id, struct inv_client *c)
 		client_row(st, c);
 	rc = src == SQLITE_ROW ? 0 : src == SQLITE_DONE ? -ENOENT :
 		inv_rc(inv, src, "find client");
-	sqlite3_finalize(st);
+	inv_finalize(inv, st);
 	return rc;
 }
 
@@ -303,12 +303,12 @@ int inv_client_ids(struct inv *inv, const char *group, int64_t **out,
 		rc = inv_rc(inv, src, "list clients");
 		goto err;
 	}
-	sqlite3_finalize(st);
+	inv_finalize(inv, st);
 	*out = ids;
 	*n = len;
 	return 0;
 err:
-	sqlite3_finalize(st);
+	inv_finalize(inv, st);
 	free(ids);
 	return rc;
 }
@@ -377,7 +377,7 @@ int inv_rows_json(struct inv *inv, sqlite3_stmt *st,
 	int src;
 
 	if (!arr) {
-		sqlite3_finalize(st);
+		inv_finalize(inv, st);
 		return -ENOMEM;
 	}
 	while ((src = sqlite3_step(st)) == SQLITE_ROW && n++ < INV_LIST_MAX) {
@@ -386,7 +386,7 @@ int inv_rows_json(struct inv *inv, sqlite3_stmt *st,
 			break;
 		}
 	}
-	sqlite3_finalize(st);
+	inv_finalize(inv, st);
 	if (src != SQLITE_ROW && src != SQLITE_DONE) {
 		json_decref(arr);
 		return inv_rc(inv, src, "list");
@@ -461,11 +461,11 @@ int inv_client_show_json(struct inv *inv, const struct inv_client *c,
 		return rc;
 	sqlite3_bind_int64(st, 1, c->id);
 	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_finalize(st);
+		inv_finalize(inv, st);
 		return -ENOENT;
 	}
 	obj = client_json_row(st);
-	sqlite3_finalize(st);
+	inv_finalize(inv, st);
 	rc = inv_prepare(inv, &st, "SELECT fix_id, state, reason, boots, "
 			 "applied_serial, updated FROM pairs WHERE client_id = ?1"
 			 " ORDER BY id");
@@ -554,7 +554,7 @@ int inv_group_get(struct inv *inv, const char *name, bool create, int64_t now,
 		*id = sqlite3_column_int64(st, 0);
 	rc = src == SQLITE_ROW ? 0 : src == SQLITE_DONE ? -ENOENT :
 		inv_rc(inv, src, "find group");
-	sqlite3_finalize(st);
+	inv_finalize(inv, st);
 	if (rc == -ENOENT && create)
 		rc = inv_group_add(inv, name, now, id);
 	return rc;

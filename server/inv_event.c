@@ -113,6 +113,6 @@ int inv_event_count(struct inv *inv, const char *kind, int64_t *out)
 	src = sqlite3_step(st);
 	*out = src == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	rc = src == SQLITE_ROW ? 0 : inv_rc(inv, src, "count events");
-	sqlite3_finalize(st);
+	inv_finalize(inv, st);
 	return rc;
 }

@@ -39,7 +39,7 @@ int inv_fix_get(struct inv *inv, const char *id, struct inv_fix *f)
 	}
 	rc = src == SQLITE_ROW ? 0 : src == SQLITE_DONE ? -ENOENT :
 		inv_rc(inv, src, "find fix");
-	sqlite3_finalize(st);
+	inv_finalize(inv, st);
 	return rc;
 }
 
@@ -169,12 +169,12 @@ static int pairs_collect(struct inv *inv, sqlite3_stmt *st,
 		rc = inv_rc(inv, src, "list pairs");
 		goto err;
 	}
-	sqlite3_finalize(st);
+	inv_finalize(inv, st);
 	*out = pairs;
 	*n = len;
 	return 0;
 err:
-	sqlite3_finalize(st);
+	inv_finalize(inv, st);
 	free(pairs);
 	return rc;
 }
@@ -247,7 +247,7 @@ int inv_pair_get(struct inv *inv, int64_t client_id, const char *fix_id,
 	src = sqlite3_step(st);
 	rc = src == SQLITE_ROW ? pair_row(st, p) : src == SQLITE_DONE ?
 		-ENOENT : inv_rc(inv, src, "find pair");
-	sqlite3_finalize(st);
+	inv_finalize(inv, st);
 	return rc;
 }
 

@@ -42,7 +42,7 @@ static int status_counts(struct inv *inv, const char *fix, json_t *obj)
 		json_object_set_new(obj, (const char *)sqlite3_column_text(st, 0),
 				    json_integer(sqlite3_column_int64(st, 1)));
 	rc = src == SQLITE_DONE ? 0 : inv_rc(inv, src, "status counts");
-	sqlite3_finalize(st);
+	inv_finalize(inv, st);
 	return rc;
 }
 
@@ -101,7 +101,7 @@ static int stats_count(struct inv *inv, const char *sql, int64_t *out)
 	src = sqlite3_step(st);
 	*out = src == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	rc = src == SQLITE_ROW ? 0 : inv_rc(inv, src, "count");
-	sqlite3_finalize(st);
+	inv_finalize(inv, st);
 	return rc;
 }
 

@@ -3,6 +3,7 @@
 #define FIXNET_SERVER_INVENTORY_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -20,17 +21,44 @@
  * fix) pair its state, in SQLite (WAL, synchronous=FULL so that a commit is
  * on disk when it returns).  One connection behind a mutex: every operation
  * runs between inv_tx_begin() and inv_tx_end(), which hold the lock and a
- * transaction.  SQL is never built from input: prepared statements only.
+ * savepoint in the current batch transaction.  Group commit (db.c):
+ * the work of the threads that queue for the lock while a batch is open
+ * goes into the same transaction, committed once by the last of them;
+ * inv_tx_end() returns only after the commit of the batch holding the
+ * caller's writes (or any write the caller could have read), so a reply
+ * never reports what is not yet on disk.  SQL is never built from input:
+ * prepared statements of static text only, kept in a per-connection cache
+ * keyed by the text's address.
  */
 
 #define INV_NAME_MAX 64		/* client, group, power group names */
 #define INV_LIST_MAX 100000	/* rows in one listing */
 #define INV_EVENTS_DEFAULT 100
 #define INV_EVENTS_MAX 10000
+#define INV_STMT_CACHE 128	/* prepared statements kept */
+#define INV_BATCH_MAX 256	/* transactions committed together, at most */
+
+/* A cached prepared statement, keyed by the address of its static SQL. */
+struct inv_stmt {
+	const char *sql;
+	sqlite3_stmt *st;
+	bool busy;		/* handed out, not yet released */
+};
+
+struct inv_waiter;
 
 struct inv {
 	sqlite3 *db;
 	pthread_mutex_t lock;
+	pthread_cond_t committed;	/* a batch was committed (or lost) */
+	atomic_uint entering;		/* threads queued for the lock */
+	bool open;			/* the batch transaction is open */
+	bool dirty;			/* ... and holds uncommitted writes */
+	size_t members;			/* transactions waiting for its commit */
+	struct inv_waiter *waiters;
+	int64_t changes;		/* total changes at the savepoint */
+	struct inv_stmt stmts[INV_STMT_CACHE];
+	size_t nstmts;
 };
 
 struct inv_client {
@@ -62,7 +90,7 @@ struct inv_pair {
 	uint64_t applied_serial;
 };
 
-/* --- db.c: connection, schema, transactions --- */
+/* --- db.c: connection, schema, transactions, statements, helpers --- */
 
 /**
  * Open (creating if needed) and migrate the inventory to the current schema.
@@ -73,14 +101,35 @@ int inv_open(const char *path, struct inv **out);
 /** Close; accepts NULL. */
 void inv_close(struct inv *inv);
 
-/** Take the lock and BEGIN IMMEDIATE.  @ret 0 or a negative errno */
+/* transactions with group commit */
+
+/**
+ * Take the lock and open a savepoint in the batch transaction (BEGIN
+ * IMMEDIATE first when no batch is open).
+ * @ret 0 or a negative errno (the lock is then not held)
+ */
 int inv_tx_begin(struct inv *inv);
 
 /**
- * COMMIT if rc is 0, else ROLLBACK; release the lock.
+ * Release the savepoint if rc is 0, else roll it back; then, if the batch
+ * holds writes, wait for its commit (made here when no other thread is
+ * queued for the lock), and release the lock.
  * @ret rc, or the commit's error
  */
 int inv_tx_end(struct inv *inv, int rc);
+
+/* the statement cache */
+
+/** Prepare a statement of static SQL, or reuse its cached one. */
+int inv_prepare(struct inv *inv, sqlite3_stmt **st, const char *sql);
+
+/** Release a statement from inv_prepare() (reset, or finalised). */
+void inv_finalize(struct inv *inv, sqlite3_stmt *st);
+
+/** Finalise every cached statement (before sqlite3_close). */
+void inv_stmt_cache_free(struct inv *inv);
+
+/* helpers */
 
 /** The schema version of the open inventory (migrations applied). */
 int inv_schema_version(struct inv *inv, int64_t *out);
@@ -88,10 +137,7 @@ int inv_schema_version(struct inv *inv, int64_t *out);
 /** Convert an SQLite code to a negative errno, logging its message. */
 int inv_rc(struct inv *inv, int src, const char *what);
 
-/** Prepare a statement of static SQL.  @ret 0 or a negative errno */
-int inv_prepare(struct inv *inv, sqlite3_stmt **st, const char *sql);
-
-/** Step a statement expected to finish (INSERT, UPDATE). */
+/** Step a statement expected to finish (INSERT, UPDATE); releases it. */
 int inv_step_done(struct inv *inv, sqlite3_stmt *st, const char *what);
 
 /** Copy a text column into a buffer ("" for NULL), truncating. */

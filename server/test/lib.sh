@@ -49,12 +49,14 @@ SOCK=$T/run/admin.sock	# fixsrv makes run/, owned by its user
 
 fixctl() { "$FIXCTL" --socket "$SOCK" "$@"; }
 
-# A free TCP port on loopback.
+# A free TCP port on loopback, below the kernel's ephemeral range (so that
+# no client connection of a busy machine holds it) and unused in any state.
 fx_port() {
-	local p
+	local p lo
+	lo=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
 	for _ in $(seq 50); do
-		p=$((20000 + RANDOM % 40000))
-		[ -z "$(ss -Hltn "sport = :$p" 2>/dev/null)" ] && { echo "$p"; return; }
+		p=$((10000 + RANDOM % (lo - 10000)))
+		[ -z "$(ss -Htan "sport = :$p" 2>/dev/null)" ] && { echo "$p"; return; }
 	done
 	fail "no free port"
 }

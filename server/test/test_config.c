@@ -46,10 +46,22 @@ static void test_defaults_and_values(void **state)
 	assert_int_equal(cfg.boot_retries, 5);
 	assert_int_equal(cfg.wol_group_interval_ms, 500);
 	assert_string_equal(cfg.user, "fixnet");
+	assert_int_equal(cfg.max_connections, 1024);
 	assert_string_equal(cfg.admin_socket, "/run/fixnet/admin.sock");
 	assert_int_equal(cfg.nwol, 2);
 	assert_string_equal(cfg.wol_broadcast[1], "iface:br0");
 	assert_true(cfg.wol_trailer);
+	config_free(&cfg);
+}
+
+static void test_max_connections(void **state)
+{
+	struct config cfg;
+
+	(void)state;
+	assert_int_equal(load("public_url = http://x\nmax_connections = 20000\n",
+			      &cfg), 0);
+	assert_int_equal(cfg.max_connections, 20000);
 	config_free(&cfg);
 }
 
@@ -58,6 +70,7 @@ static void test_errors_refused(void **state)
 	static const char *const bad[] = {
 		"public_url = http://x\nlisten = nohost\n",
 		"public_url = http://x\nmax_boots = 0\n",
+		"public_url = http://x\nmax_connections = 8\n",
 		"public_url = http://x\ntoken_ttl = 1h\n",
 		"public_url = http://x\nfrobnicate = 1\n",
 		"public_url = http://x\nmax_boots = 3\nmax_boots = 4\n",
@@ -114,6 +127,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults_and_values),
+		cmocka_unit_test(test_max_connections),
 		cmocka_unit_test(test_errors_refused),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_hostport),

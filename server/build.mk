@@ -3,7 +3,7 @@
 # server/fixctl.mk (fixctl's main, dispatch table, offline key/bundle
 # commands) is included after this fragment and links FIXCTL_SRCS.
 
-FIXSRV_LIB_MODULES := log config db inv_client inv_fix inv_event inv_stats \
+FIXSRV_LIB_MODULES := log config db db_stmt db_tx inv_client inv_fix inv_event inv_stats \
 	state bootdecide boottoken bootscript bootserve wolpace waker wolsend \
 	wake http http_file boot_http agent agent_report admin admin_fix \
 	import fixstore listen

@@ -77,6 +77,14 @@ attach() {
 	mount -o commit=60,noinit_itable "$LOOP" "$M" || fail "mount $1"
 }
 
+# fresh NAME: $W/NAME.img, a new copy of the template.  Always a new inode:
+# a loop device whose detach was deferred (someone else held it open) may
+# still write back to the old one.
+fresh() {
+	rm -f "$W/$1.img"
+	cp --sparse=always "$W/template.img" "$W/$1.img"
+}
+
 # detach [CHECK]: unmount; with CHECK, e2fsck must find the image clean
 detach() {
 	umount "$M" || fail "umount"
@@ -84,6 +92,14 @@ detach() {
 		e2fsck -fn "$LOOP" > "$W/fsck.out" 2>&1 || { cat "$W/fsck.out"; fail "e2fsck: $1"; }
 	fi
 	losetup -d "$LOOP"
+	# The detach is deferred while anything else holds the device open
+	# (a blkid probe of another program, say): wait until it is gone, so
+	# that it cannot write back into the image once the image is reused.
+	for _ in $(seq 100); do
+		losetup "$LOOP" >/dev/null 2>&1 || break
+		sleep 0.05
+	done
+	losetup "$LOOP" >/dev/null 2>&1 && fail "$LOOP still attached 5 s after its detach"
 	LOOP=
 }
 
@@ -155,7 +171,7 @@ finish() {
 }
 
 # A reference run: the actions of one apply, by number.
-cp --sparse=always "$W/template.img" "$W/disk.img"
+fresh disk
 attach "$W/disk.img"
 run_crash 0
 [ $RC -eq 0 ] || fail "uninterrupted run: exit $RC"
@@ -172,11 +188,12 @@ journals=0
 lost=0
 for n in $(seq 1 "$STEPS"); do
 	what=$(sed -n "${n}p" "$W/steps" | cut -d' ' -f2-)
-	cp --sparse=always "$W/template.img" "$W/disk.img"
+	fresh disk
 	attach "$W/disk.img"
 	run_crash "$n"
 	[ $RC -eq 137 ] || fail "kill at $n ($what): fixd exited $RC, not killed"
 	# the power cut: the disk as it is now, without the page cache
+	rm -f "$W/cut.img"
 	cp --sparse=always "$W/disk.img" "$W/cut.img"
 	detach
 	for img in disk cut; do
@@ -201,7 +218,7 @@ MID=$(point "put var/lib/defs.dat")
 
 # A staged file damaged after the kill: the rerun cannot complete the apply,
 # rolls it back, and applies it again.
-cp --sparse=always "$W/template.img" "$W/disk.img"
+fresh disk
 attach "$W/disk.img"
 run_crash "$MID"
 [ $RC -eq 137 ] || fail "kill at $MID: exit $RC"
@@ -216,7 +233,7 @@ pass "a damaged staged file: rolled back, then applied again"
 
 # Three runs cut short in a row: the fourth restores the old files and
 # reports the fix failed; the fifth applies it afresh.
-cp --sparse=always "$W/template.img" "$W/disk.img"
+fresh disk
 attach "$W/disk.img"
 run_crash "$MID"
 [ $RC -eq 137 ] || fail "first interrupted run: exit $RC"

@@ -10,7 +10,9 @@
 #include "fixd/safe.h"
 
 /**
- * Write one put to its staged file, with its mode, durably.
+ * Write one put to its staged file, with its mode.  Not synced here: one
+ * syncfs() after the last put makes every staged file durable at once, far
+ * cheaper than an fsync (a journal commit on ext4) per file.
  * @ret 0 or -errno
  */
 static int apply_stage_put(struct apply *a, size_t i, struct err *err)
@@ -28,8 +30,6 @@ static int apply_stage_put(struct apply *a, size_t i, struct err *err)
 		return err_set(err, fd, "staging %s: %s", it->path, strerror(-fd));
 	rc = safe_write_all(fd, blob->data, blob->size);
 	if (rc == 0 && a->target->posix_modes && fchmod(fd, op->mode & 01777) < 0)
-		rc = -errno;
-	if (rc == 0 && fsync(fd) < 0)
 		rc = -errno;
 	if (close(fd) < 0 && rc == 0)
 		rc = -errno;
@@ -69,7 +69,8 @@ static int apply_stage_dirs(struct apply *a, struct err *err)
 }
 
 /**
- * Stage phase: every put written and synced in .fixnet/tmp/.
+ * Stage phase: every put written in .fixnet/tmp/, then the whole target
+ * synced (file data and directory entries) before the journal is written.
  * @ret 0 or -errno
  */
 int apply_stage(struct apply *a, struct err *err)
@@ -86,8 +87,8 @@ int apply_stage(struct apply *a, struct err *err)
 	}
 	if (rc < 0)
 		return rc;
-	if (fsync(a->tx.tmp_fd) < 0)
-		return err_set(err, -errno, "%s/%s: fsync: %s", BUNDLE_STATE_DIR,
+	if (syncfs(a->tx.tmp_fd) < 0)
+		return err_set(err, -errno, "%s/%s: syncfs: %s", BUNDLE_STATE_DIR,
 			       TXN_TMP_DIR, strerror(errno));
 	txn_step(&a->tx, "staged files synced");
 	log_info(a->log, "staged %zu file(s)", nputs);

@@ -84,6 +84,25 @@ help:
 	@echo "fixnet targets:"
 	@sed -n 's/^## \([a-z0-9-]*\): \(.*\)/  \1\t\2/p' $(MAKEFILE_LIST) | expand -t 24
 
+# sanitize: the unit tests, the fuzz corpora's replay and the integration
+# tests, built with ASan + UBSan into a tree of their own ($(B)/sanitize)
+# by a second make with B pointing there.  B is exported, so that every test
+# script finds the binaries of the tree it was built for.  fixd is static
+# musl, which has no sanitizer runtime: its unit tests (host-built) run
+# sanitized, the musl fixd that the integration tests run does not.
+export B
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+
+.PHONY: sanitize
+## sanitize: unit, fuzz-replay and integration tests under ASan + UBSan, in build/sanitize
+sanitize:
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	ASAN_OPTIONS=detect_leaks=1:verify_asan_link_order=0 \
+	$(MAKE) --no-print-directory B=$(B)/sanitize EXTRA_CFLAGS='$(SAN_FLAGS)' \
+		EXTRA_LDFLAGS='$(SAN_FLAGS)' check-unit check-fuzz-replay \
+		check-integration
+
 ## clean: remove build/ (the dependency cache under FIXNET_CACHE stays)
 clean:
 	rm -rf $(B) $(CLEAN_EXTRA)

@@ -11,6 +11,7 @@
 #include "common/hex.h"
 #include "common/report.h"
 #include "fixd/bundle.h"
+#include "fixd/hook.h"
 #include "fixd/log.h"
 #include "fixd/target.h"
 #include "fixd/txn.h"
@@ -69,6 +70,7 @@ struct apply {
 	size_t nitems, cap;
 	struct txn tx;			/* the journal and the state directory */
 	bool made_state;		/* .fixnet did not exist before stage */
+	char hook_tail[HOOK_TAIL_MAX + 1];	/* end of a failed hook's output */
 };
 
 /* What apply_recover() did. */
@@ -184,7 +186,11 @@ int apply_finish(struct apply *a, struct err *err);
  */
 int apply_undo(struct apply *a, int rc, struct err *err);
 
-/** Hooks phase. @ret 0 or what hook_run() returns */
+/**
+ * Hooks phase.  When a hook fails, a->hook_tail holds the end of its
+ * output ("" if none).
+ * @ret 0 or what hook_run() returns
+ */
 int apply_hooks(struct apply *a, struct err *err);
 
 /** Evidence phase: hash every touched path again. */

@@ -46,7 +46,8 @@ int apply_journal(struct apply *a, struct err *err)
 }
 
 /**
- * Hooks phase: each hook op in manifest order.
+ * Hooks phase: each hook op in manifest order; the end of a failed one's
+ * output is kept in a->hook_tail.
  * @ret 0 or the first failure
  */
 int apply_hooks(struct apply *a, struct err *err)
@@ -58,6 +59,7 @@ int apply_hooks(struct apply *a, struct err *err)
 		.target = a->target->root,
 		.fix_id = m->id,
 		.serial = m->serial,
+		.tail = a->hook_tail,
 	};
 	int rc = 0;
 
@@ -71,6 +73,8 @@ int apply_hooks(struct apply *a, struct err *err)
 		if (rc == 0)
 			txn_step(&a->tx, "hook ran");
 	}
+	if (rc == 0)
+		a->hook_tail[0] = '\0';
 	return rc;
 }
 

@@ -3,9 +3,9 @@
 # (a small HTTP server of our own, fixctl-made bundles, the static fixd).
 
 FIXD_MODULES := log cmdline sha safe file download http bundle bundle_paths \
-	target target_fs target_select receipt hook apply apply_glob \
+	target target_fs target_select receipt hook hook_confine reap apply apply_glob \
 	apply_stage apply_commit apply_recover journal journal_decode txn txn_backup \
-	txn_commit txn_decide fix agent cmd_apply cmd_verify text
+	txn_commit txn_decide fix agent cmd_apply cmd_verify cmd_keys text ntfs
 FIXD_LIB_SRCS := $(FIXD_MODULES:%=fixd/%.c)
 FIXD_SRCS     := $(FIXD_LIB_SRCS) fixd/main.c
 
@@ -45,7 +45,7 @@ $(FIXD_CRASH): $(FIXD_SRCS:%.c=$(B)/crash/%.o) $(B)/crash/fixd/crash.o \
 # Unit tests: fixd/test/test_<unit>.c, each linked with every module but
 # main.c and the test helpers.
 FIXD_TESTS := cmdline download bundle target apply hook receipt log fix text \
-	journal txn recover
+	journal txn recover ntfs
 FIXD_TEST_BINS := $(FIXD_TESTS:%=$(B)/host/fixd/test/test_%)
 FIXD_TEST_HELPERS := fixd/test/testlib.c fixd/test/srv.c
 FIXD_TEST_OBJS := $(FIXD_LIB_SRCS:%.c=$(B)/host/%.o) \
@@ -67,6 +67,6 @@ $(FIXD_TESTSRV): $(B)/host/fixd/test/testsrv.o $(B)/host/fixd/test/srv.o
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(shell pkg-config --libs libmicrohttpd)
 
 FIXD_INTEG := apply-dir apply-ext4 apply-vfat reject minisign bundle-create \
-	static powercut download-faults
+	static powercut download-faults evil-archives
 INTEG_TESTS += $(FIXD_INTEG:%=fixd/test/integ-%.sh)
 INTEG_DEPS  += $(B)/bin/fixd $(B)/bin/fixctl $(FIXD_TESTSRV) $(FIXD_CRASH)

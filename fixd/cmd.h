@@ -18,4 +18,7 @@ int cmd_apply(int argc, char **argv);
 /** `fixd verify`: check a bundle and its signature offline. */
 int cmd_verify(int argc, char **argv);
 
+/** `fixd keys`: list the keys directory as fixd loads it. */
+int cmd_keys(int argc, char **argv);
+
 #endif

@@ -14,6 +14,11 @@
 #include "fixd/sha.h"
 #include "fixd/text.h"
 
+#define FIX_HOOK_OUTPUT "; hook output: "
+
+_Static_assert(ERR_MSG_MAX + sizeof(FIX_HOOK_OUTPUT) + HOOK_TAIL_MAX <=
+	       PROTO_MESSAGE_MAX, "a failed hook's reason must fit a report");
+
 /** Start a report for a fix of the plan.  @ret 0 or -ENOMEM */
 int fix_report_init(struct report *r, const struct plan_fix *pf)
 {
@@ -79,6 +84,23 @@ static enum fix_outcome fix_outcome(const struct fix_ctx *ctx, struct report *r,
 			(unsigned long long)r->serial, report_result_name(results[o]),
 			reason);
 	return o;
+}
+
+/**
+ * Record a failed apply: its reason, followed by the end of a failed hook's
+ * output, so that the server's events say why the hook failed.
+ * @ret FIX_FAILED
+ */
+static enum fix_outcome fix_failed(const struct fix_ctx *ctx, struct report *r,
+				   const struct apply *a, const char *why)
+{
+	char reason[ERR_MSG_MAX + sizeof(FIX_HOOK_OUTPUT) + HOOK_TAIL_MAX];
+
+	if (!a->hook_tail[0])
+		return fix_outcome(ctx, r, FIX_FAILED, why);
+	snprintf(reason, sizeof(reason), "%s" FIX_HOOK_OUTPUT "%s", why,
+		 a->hook_tail);
+	return fix_outcome(ctx, r, FIX_FAILED, reason);
 }
 
 /**
@@ -255,8 +277,8 @@ static enum fix_outcome fix_apply(const struct fix_ctx *ctx,
 		o = fix_outcome(ctx, r, FIX_REFUSED, err.msg);
 	} else {
 		rc = apply_rest(&a, &err);
-		o = fix_outcome(ctx, r, rc < 0 ? FIX_FAILED : FIX_APPLIED,
-				rc < 0 ? err.msg : note[0] ? note : NULL);
+		o = rc < 0 ? fix_failed(ctx, r, &a, err.msg) :
+			fix_outcome(ctx, r, FIX_APPLIED, note[0] ? note : NULL);
 	}
 	if (o != FIX_REFUSED && apply_report(&a, r) < 0)
 		log_err(ctx->log, "out of memory for the evidence");

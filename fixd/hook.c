@@ -13,7 +13,10 @@
 #include <unistd.h>
 
 #include "fixd/hook.h"
+#include "fixd/hook_confine.h"
+#include "fixd/reap.h"
 #include "fixd/safe.h"
+#include "fixd/text.h"
 
 #define HOOK_POLL_MS 100
 
@@ -24,6 +27,8 @@ struct hook_out {
 	size_t len;		/* bytes in line */
 	size_t total;		/* bytes seen */
 	int fd;			/* read end of the pipe, -1 at EOF */
+	char tail[HOOK_TAIL_MAX];	/* the last bytes seen */
+	size_t tail_len;
 };
 
 /**
@@ -74,11 +79,21 @@ static pid_t hook_spawn(const struct hook_ctx *h, const char *path, int outfd)
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
+		char msg[128];
+		int rc;
+
 		setpgid(0, 0);
 		null = open("/dev/null", O_RDONLY);
 		if (null < 0 || dup2(null, 0) < 0 || dup2(outfd, 1) < 0 ||
 		    dup2(outfd, 2) < 0 || chdir(h->target) < 0)
 			_exit(126);
+		rc = hook_confine();
+		if (rc < 0) {
+			snprintf(msg, sizeof(msg), "fixd: cannot confine the hook: "
+				 "%s\n", strerror(-rc));
+			(void)!write(2, msg, strlen(msg));
+			_exit(126);
+		}
 		execve(HOOK_SHELL, argv, envp);
 		_exit(127);
 	}
@@ -95,9 +110,52 @@ static void hook_flush(struct hook_out *o)
 	o->len = 0;
 }
 
+/** Keep the last HOOK_TAIL_MAX bytes of the output. */
+static void hook_keep_tail(struct hook_out *o, const char *p, size_t n)
+{
+	if (n >= HOOK_TAIL_MAX) {
+		memcpy(o->tail, p + n - HOOK_TAIL_MAX, HOOK_TAIL_MAX);
+		o->tail_len = HOOK_TAIL_MAX;
+		return;
+	}
+	if (o->tail_len + n > HOOK_TAIL_MAX) {
+		size_t drop = o->tail_len + n - HOOK_TAIL_MAX;
+
+		memmove(o->tail, o->tail + drop, o->tail_len - drop);
+		o->tail_len -= drop;
+	}
+	memcpy(o->tail + o->tail_len, p, n);
+	o->tail_len += n;
+}
+
+/**
+ * The kept end of the output as one printable line: line breaks and tabs
+ * become spaces, a character cut at the start is dropped, text_clean()
+ * does the rest.
+ *
+ * @v out	HOOK_TAIL_MAX + 1 bytes
+ */
+static void hook_tail_text(const struct hook_out *o, char *out)
+{
+	size_t i = 0, n = 0;
+
+	while (i < o->tail_len && i < 3 && ((unsigned char)o->tail[i] & 0xc0) == 0x80)
+		i++;
+	for (; i < o->tail_len; i++) {
+		char ch = o->tail[i];
+
+		out[n++] = ch == '\n' || ch == '\r' || ch == '\t' ? ' ' :
+			ch == '\0' ? '?' : ch;
+	}
+	while (n > 0 && out[n - 1] == ' ')
+		n--;
+	out[n] = '\0';
+	text_clean(out);
+}
+
 /**
  * Read what the pipe holds now and log it line by line, up to
- * HOOK_OUTPUT_MAX bytes in all.
+ * HOOK_OUTPUT_MAX bytes in all; keep its end.
  */
 static void hook_read(struct hook_out *o)
 {
@@ -112,6 +170,7 @@ static void hook_read(struct hook_out *o)
 		o->fd = -1;
 		return;
 	}
+	hook_keep_tail(o, chunk, (size_t)n);
 	for (ssize_t i = 0; i < n; i++, o->total++) {
 		if (o->total == HOOK_OUTPUT_MAX)
 			log_warn(o->log, "hook: output beyond %d bytes not logged",
@@ -141,7 +200,7 @@ static long hook_left_ms(const struct timespec *deadline)
 
 /**
  * Log the hook's output until it exits or its time is up; then kill
- * whatever is left of its process group.
+ * whatever is left of its process group, and every process it left behind.
  *
  * @v status	its wait status
  * @ret 0, or -ETIMEDOUT
@@ -178,6 +237,7 @@ static int hook_wait(struct hook_out *o, pid_t pid, unsigned timeout_s,
 		}
 	}
 	kill(-pid, SIGKILL);
+	reap_children(o->log);
 	if (o->fd >= 0) {
 		fcntl(o->fd, F_SETFL, O_NONBLOCK);
 		while (o->fd >= 0 && o->total < HOOK_OUTPUT_MAX * 2) {
@@ -204,9 +264,16 @@ int hook_run(const struct hook_ctx *h, const void *script, size_t len,
 	int pipefd[2], status = 0, rc;
 	pid_t pid;
 
+	if (h->tail)
+		h->tail[0] = '\0';
 	rc = hook_write_script(h, script, len, path, sizeof(path), err);
 	if (rc < 0)
 		return rc;
+	rc = reap_subreaper();
+	if (rc < 0)
+		log_warn(h->log, "hook: cannot become a child subreaper (%s): what "
+			 "it leaves outside its process group will survive it",
+			 strerror(-rc));
 	if (pipe2(pipefd, O_CLOEXEC) < 0) {
 		rc = err_set(err, -errno, "hook: pipe: %s", strerror(errno));
 		goto err_unlink;
@@ -223,6 +290,8 @@ int hook_run(const struct hook_ctx *h, const void *script, size_t len,
 	rc = hook_wait(&o, pid, timeout_s, &status);
 	if (o.fd >= 0)
 		close(o.fd);
+	if (h->tail)
+		hook_tail_text(&o, h->tail);
 	if (rc == -ETIMEDOUT)
 		rc = err_set(err, rc, "hook timed out after %us and was killed",
 			     timeout_s);

@@ -14,12 +14,15 @@
  * target as its working directory and
  *   FIXNET_TARGET (the target's root), FIXNET_FIX_ID, FIXNET_SERIAL
  * in a minimal environment.  Its output (stdout and stderr) goes to the log,
- * bounded; past its timeout the whole process group is killed.  A nonzero
- * exit fails the fix.
+ * bounded, and its last HOOK_TAIL_MAX bytes are kept for the report's
+ * reason; past its timeout the whole process group is killed.  When it
+ * ends, the rest of its process group and every process it left behind
+ * outside it (fixd/reap.h) are killed.  A nonzero exit fails the fix.
  */
 
 #define HOOK_SHELL "/bin/sh"
 #define HOOK_OUTPUT_MAX (64 * 1024)	/* bytes of output logged */
+#define HOOK_TAIL_MAX 512		/* bytes of output kept for a reason */
 #define HOOK_PATH "/usr/sbin:/usr/bin:/sbin:/bin"
 
 struct hook_ctx {
@@ -28,6 +31,9 @@ struct hook_ctx {
 	const char *target;		/* root of the target, the cwd */
 	const char *fix_id;
 	uint64_t serial;
+	/* optional, HOOK_TAIL_MAX + 1 bytes: set to the end of the output,
+	 * one printable line (text_clean), "" if there was none */
+	char *tail;
 };
 
 /**

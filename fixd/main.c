@@ -9,6 +9,7 @@
 static const char fixd_usage[] =
 "Usage: fixd apply [OPTIONS]\n"
 "       fixd verify [--key KEY.pub]... [--keys DIR] BUNDLE\n"
+"       fixd keys [--keys DIR]\n"
 "       fixd --help | --version\n"
 "\n"
 "fixd is the fixnet agent.  In the quarantine OS, `fixd apply` with no\n"
@@ -43,6 +44,10 @@ static const char fixd_usage[] =
 "verify: check BUNDLE against BUNDLE.minisig with the given public keys (or\n"
 "the keys directory), then the bundle's structure; print its manifest.\n"
 "\n"
+"keys: load the keys directory (*.pub and its revoked file) as apply and\n"
+"verify do, and list each key id as trusted or revoked; exit 100 if it does\n"
+"not load or trusts no key.\n"
+"\n"
 "Exit status: 0 done (every fix applied, skipped as not applicable, or\n"
 "reported failed while applying); 100 permanent failure (bad hash, signature\n"
 "or bundle, serial not above the receipt's, request refused by the server);\n"
@@ -58,6 +63,8 @@ int main(int argc, char **argv)
 		return cmd_apply(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "verify") == 0)
 		return cmd_verify(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "keys") == 0)
+		return cmd_keys(argc - 1, argv + 1);
 	if (argc == 2 && (strcmp(argv[1], "--help") == 0 ||
 			  strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0)) {
 		fputs(fixd_usage, stdout);

@@ -76,6 +76,18 @@ int target_probe(const char *device, struct target_dev *out, struct err *err)
 	return rc;
 }
 
+/**
+ * Whether a selector's fstype names a device's type: libblkid's name
+ * ("ntfs", "vfat") or the kernel driver's that mounts it ("ntfs3").
+ */
+static bool target_fstype_is(const char *type, const char *want)
+{
+	const struct target_fs *fs = target_fs_find(type);
+
+	return strcmp(type, want) == 0 ||
+	       (fs && strcmp(fs->mount_type, want) == 0);
+}
+
 /** True if every field sel sets matches d. */
 bool target_match(const struct manifest_target *sel, const struct target_dev *d)
 {
@@ -83,7 +95,7 @@ bool target_match(const struct manifest_target *sel, const struct target_dev *d)
 		return false;
 	if (sel->uuid && strcasecmp(sel->uuid, d->uuid) != 0)
 		return false;
-	if (sel->fstype && strcmp(sel->fstype, d->fstype) != 0)
+	if (sel->fstype && !target_fstype_is(d->fstype, sel->fstype))
 		return false;
 	return true;
 }

@@ -32,6 +32,7 @@ struct target_fs {
 	const char *mount_type;		/* as mount(2) wants it */
 	const char *options;		/* mount data, or NULL */
 	bool posix_modes;		/* stores file modes (vfat does not) */
+	bool fresh_rw_mount;		/* made writable by a new mount, not a remount */
 };
 
 /* What libblkid says about one block device. */

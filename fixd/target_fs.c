@@ -10,15 +10,36 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fixd/ntfs.h"
 #include "fixd/safe.h"
 #include "fixd/target.h"
 
 #define TARGET_UMOUNT_TRIES 20		/* EBUSY retries, 100 ms apart */
 
-/* Filesystems fixd mounts. */
+/*
+ * Filesystems fixd mounts.  NTFS goes to the kernel's ntfs3, never with its
+ * "force" option (which writes to a dirty volume), with "windows_names": no
+ * name Windows cannot open is created.  Names on NTFS are matched as they
+ * are stored, case and all: ntfs3's "nocase" is not used, because in 6.12
+ * it only matches another case for names already in the dentry cache (a
+ * first lookup of "drivers" misses "Drivers"; measured in the lab), so the
+ * same fix would find a file or not depending on what was read before.
+ * ntfs3 replays the NTFS journal (a Windows that stopped without shutting
+ * down, a blue screen) only when it mounts read-write; a remount refuses
+ * ("umount/remount instead"), so NTFS is made writable by a new mount.
+ */
 static const struct target_fs target_fs_table[] = {
-	{ "ext4", "ext4", NULL, true },
-	{ "vfat", "vfat", NULL, false },
+	{ "ext4", "ext4", NULL, true, false },
+	{ "vfat", "vfat", NULL, false, false },
+	{ "ntfs", "ntfs3", "windows_names", false, true },
+};
+
+/* What must hold before a filesystem is made writable, by type. */
+static const struct {
+	const char *type;
+	int (*check)(const char *device, int root_fd, struct err *err);
+} target_fs_guards[] = {
+	{ "ntfs", ntfs_check_writable },	/* not dirty, not hibernated */
 };
 
 /** The table entry for a libblkid type, or NULL. */
@@ -92,20 +113,83 @@ err_rmdir:
 }
 
 /**
- * Remount a mounted target read-write.
+ * Make a read-only target writable by a remount.
  * @ret 0 or -errno
+ */
+static int target_remount(struct target *t, const struct target_fs *fs,
+			  struct err *err)
+{
+	int rc;
+
+	if (mount(t->dev.device, t->root, fs->mount_type,
+		  MS_REMOUNT | MS_NOSUID | MS_NODEV, fs->options) < 0) {
+		rc = -errno;
+		return err_set(err, rc, "remount %s read-write: %s", t->dev.device,
+			       strerror(-rc));
+	}
+	return 0;
+}
+
+/**
+ * Make a read-only target writable by unmounting it and mounting it again
+ * read-write on the same directory (ntfs3: this replays the NTFS journal).
+ * On failure the target is left unmounted, its root_fd closed.
+ * @ret 0 or -errno
+ */
+static int target_mount_again(struct target *t, const struct target_fs *fs,
+			      struct err *err)
+{
+	int rc;
+
+	syncfs(t->root_fd);
+	close(t->root_fd);
+	t->root_fd = -1;
+	if (umount2(t->root, 0) < 0) {
+		rc = -errno;
+		umount2(t->root, MNT_DETACH);
+		t->mounted = false;
+		return err_set(err, rc, "unmount %s to mount it read-write: %s",
+			       t->dev.device, strerror(-rc));
+	}
+	t->mounted = false;
+	if (mount(t->dev.device, t->root, fs->mount_type, MS_NOSUID | MS_NODEV,
+		  fs->options) < 0) {
+		rc = -errno;
+		return err_set(err, rc, "mount %s (%s) read-write: %s; left untouched",
+			       t->dev.device, fs->mount_type, strerror(-rc));
+	}
+	t->mounted = true;
+	t->root_fd = open(t->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (t->root_fd < 0)
+		return err_set(err, -errno, "open %s: %s", t->root, strerror(errno));
+	return 0;
+}
+
+/**
+ * Remount a mounted target read-write, once its type's guard (NTFS: not
+ * dirty, not hibernated) lets it.
+ * @ret 0, the guard's -errno (the target stays read-only), or -errno
  */
 int target_writable(struct target *t, struct err *err)
 {
 	const struct target_fs *fs;
+	int rc;
 
 	if (!t->mounted || !t->rdonly)
 		return 0;
 	fs = target_fs_find(t->dev.fstype);
-	if (mount(t->dev.device, t->root, fs->mount_type,
-		  MS_REMOUNT | MS_NOSUID | MS_NODEV, fs->options) < 0)
-		return err_set(err, -errno, "remount %s read-write: %s", t->dev.device,
-			       strerror(errno));
+	for (size_t i = 0; i < sizeof(target_fs_guards) / sizeof(target_fs_guards[0]);
+	     i++) {
+		if (strcmp(target_fs_guards[i].type, t->dev.fstype) != 0)
+			continue;
+		rc = target_fs_guards[i].check(t->dev.device, t->root_fd, err);
+		if (rc < 0)
+			return rc;
+	}
+	rc = fs->fresh_rw_mount ? target_mount_again(t, fs, err) :
+	     target_remount(t, fs, err);
+	if (rc < 0)
+		return rc;
 	t->rdonly = false;
 	return 0;
 }
@@ -172,10 +256,10 @@ void target_close(struct target *t)
 		syncfs(t->root_fd);
 		close(t->root_fd);
 	}
-	if (t->mounted) {
+	if (t->mounted)
 		target_umount(t);
-		rmdir(t->root);
-	}
+	if (t->has_dev)
+		rmdir(t->root);	/* the mount point made by target_mount() */
 	t->root_fd = -1;
 	t->mounted = false;
 }

@@ -52,6 +52,12 @@ FUZZ_OBJS_receipt := fixd/receipt.c fixd/safe.c fixd/sha.c
 FUZZ_LIBS_receipt := $(shell pkg-config --libs jansson)
 FUZZ_COV_receipt  := fixd/receipt.c
 
+# The NTFS volume state fixd reads from a client's disk before it writes
+# (fixd/ntfs.h): a boot sector followed by $Volume's MFT record.
+FUZZ_TARGETS   += ntfs
+FUZZ_OBJS_ntfs := fixd/ntfs.c
+FUZZ_COV_ntfs  := fixd/ntfs.c
+
 # Longest input libFuzzer makes, per target (default 4096): a little over
 # the parser's own limit where that limit is small, so that it is tried.
 FUZZ_MAXLEN_manifest        := 16384
@@ -67,6 +73,7 @@ FUZZ_MAXLEN_bundle          := 65536
 FUZZ_MAXLEN_import          := 8192
 FUZZ_MAXLEN_bootquery       := 512
 FUZZ_MAXLEN_cmdline         := 4200
+FUZZ_MAXLEN_ntfs            := 4700
 
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS  := -g -O1 -fno-omit-frame-pointer $(FUZZ_SAN) \

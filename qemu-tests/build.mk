@@ -49,6 +49,14 @@ $(E2E_PRIMARY) &: qemu-tests/build-primary-os qemu-tests/primary-init \
 
 E2E_TESTS += qemu-tests/e2e-full-cycle qemu-tests/e2e-already-fixed \
 	qemu-tests/e2e-server-down qemu-tests/e2e-uefi-cycle
+# proxyDHCP beside the site's DHCP server (BIOS and UEFI); the CrowdStrike
+# case on NTFS, applied and refused (lab-proxy.sh, lab-ntfs.sh)
+E2E_TESTS += qemu-tests/e2e-proxydhcp-cycle qemu-tests/e2e-ntfs-crowdstrike \
+	qemu-tests/e2e-ntfs-refused
+# The quarantine against a rogue host; a power cut mid-apply; hooks that
+# fail and the boot-loop cap (lab-rogue.sh, lab-powercut.sh)
+E2E_TESTS += qemu-tests/e2e-isolation-rogue qemu-tests/e2e-powercut-apply \
+	qemu-tests/e2e-bootloop-cap
 
 # Only root can run the lab: elsewhere the scenarios print SKIPPED, and the
 # inputs (which need apt and root) are not built.

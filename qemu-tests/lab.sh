@@ -248,11 +248,14 @@ lab_fixsrv_start() {
 # dnsmasq-conf copies them), the boot script URL for iPXE clients.
 # --no-ping: every run starts with an empty lease file, and dnsmasq would
 # ping each new address for 3 s before offering it.
+#   lab_dnsmasq_start [CONF-LINE...]   lines a scenario adds to the config
+# shellcheck disable=SC2120  # the extra lines are optional
 lab_dnsmasq_start() {
 	"$LAB_FIXCTL" dnsmasq-conf --mode full --interface srv0 --server-url "$LAB_URL" \
 		--tftp-root "$LAB_RUN/tftp" --range "$LAB_NET.100,$LAB_NET.200,255.255.255.0" \
 		-o "$LAB_RUN/dnsmasq.conf" >>"$LAB_RUN/fixctl.log" 2>&1 ||
 		lab_fail "fixctl dnsmasq-conf failed: $(tail -n 3 "$LAB_RUN/fixctl.log")"
+	[ $# -eq 0 ] || printf '%s\n' "# added by the scenario $LAB_NAME" "$@" >>"$LAB_RUN/dnsmasq.conf"
 	lab_ns dnsmasq --conf-file="$LAB_RUN/dnsmasq.conf" --pid-file="$LAB_RUN/dnsmasq.pid" \
 		--dhcp-leasefile="$LAB_RUN/dnsmasq.leases" --log-facility="$LAB_RUN/dnsmasq.log" \
 		--log-dhcp --no-ping ||
@@ -264,9 +267,10 @@ lab_dnsmasq_start() {
 
 # Define a powered-off client: its disk, its tap, how QEMU runs it.
 #   lab_client_define NAME MAC NIC DISKBUS DATADIR SHOW [FIRMWARE]
-# NIC: virtio-net-pci or e1000; DISKBUS: virtio or ahci; DATADIR: content of
+# NIC: virtio-net-pci, e1000 or e1000e; DISKBUS: virtio, ahci or nvme; DATADIR: content of
 # its data filesystem (label PRIMARY); SHOW: files the primary OS prints;
-# FIRMWARE: bios (SeaBIOS, the default) or efi (OVMF, with a VARS copy).
+# FIRMWARE: bios (SeaBIOS, the default), efi (OVMF, with a VARS copy) or
+# efi-pxe (OVMF booting the network with its own PXE, see lab_qemu_cmd).
 lab_client_define() {
 	local name=$1 mac=$2 nic=$3 bus=$4 data=$5 show=$6 fw=${7:-bios} dir
 	dir=$LAB_RUN/clients/$name
@@ -287,15 +291,19 @@ lab_client_define() {
 
 # The QEMU command line of a client, into the array LAB_QEMU.  $1: name.
 lab_qemu_cmd() {
-	local name mac nic bus fw dir=$LAB_RUN/clients/$1
+	local name mac nic bus fw dir=$LAB_RUN/clients/$1 pxe=n
 	# shellcheck disable=SC1091
 	. "$dir/conf"
 	LAB_QEMU=(qemu-system-x86_64 -name "$name")
+	# efi-pxe: OVMF's own UEFI PXE, as on a real PC, with the NIC's iPXE
+	# ROM off: the firmware loads snponly.efi by TFTP (virtio-net only:
+	# OVMF has no driver for the Intel NICs).
+	[ "$fw" != efi-pxe ] || { pxe=y; LAB_QEMU+=(-global "$nic.romfile="); }
 	# shellcheck disable=SC2054
 	[ "$fw" = bios ] || LAB_QEMU+=(
 		-drive "if=pflash,format=raw,readonly=on,file=$LAB_OVMF_CODE"
 		-drive "if=pflash,format=raw,file=$dir/efivars.fd"
-		-fw_cfg name=opt/org.tianocore/IPv4PXESupport,string=n
+		-fw_cfg "name=opt/org.tianocore/IPv4PXESupport,string=$pxe"
 		-fw_cfg name=opt/org.tianocore/IPv6PXESupport,string=n
 		-fw_cfg name=opt/org.tianocore/IPv6Support,string=n)
 	if [ "$LAB_ACCEL" = kvm ]; then
@@ -314,6 +322,7 @@ lab_qemu_cmd() {
 	case $bus in
 	virtio) LAB_QEMU+=(-device virtio-blk-pci,drive=d0,bootindex=2) ;;
 	ahci) LAB_QEMU+=(-device ide-hd,drive=d0,bus=ide.0,bootindex=2) ;;
+	nvme) LAB_QEMU+=(-device "nvme,drive=d0,serial=fixnet-$name,bootindex=2") ;;
 	esac
 	LAB_QEMU+=(-pidfile "$dir/qemu.pid")
 }

@@ -47,6 +47,10 @@ SERVER_INTEG := server/test/integ-fixsrv.sh server/test/integ-report-durable.sh 
 	server/test/integ-fixd-ext4.sh server/test/integ-badinput.sh \
 	server/test/integ-restart.sh server/test/integ-wol-netns.sh \
 	server/test/integ-dnsmasq-conf.sh server/test/integ-conf-example.sh
+# trust and hardening (issue 5)
+SERVER_INTEG += server/test/integ-serial-rollback.sh server/test/integ-key-rotation.sh \
+	server/test/integ-fixd-hook-output.sh server/test/integ-privdrop.sh \
+	server/test/integ-systemd-unit.sh
 INTEG_TESTS += $(SERVER_INTEG)
 INTEG_DEPS += $(B)/bin/fixsrv $(B)/bin/fixctl $(B)/bin/fixd \
 	$(B)/host/server/test/wolcap $(B)/host/server/test/agentload
@@ -57,3 +61,31 @@ $(B)/host/server/test/wolcap: $(B)/host/server/test/wolcap.o
 # agentload: many simulated agents on loopback (integration tests, bench/).
 $(B)/host/server/test/agentload: $(B)/host/server/test/agentload.o
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^
+
+# make install [PREFIX=/usr/local] [DESTDIR=]: fixsrv, fixctl, the systemd
+# unit (server/fixsrv.service.in with the paths filled in), the iPXE
+# templates, the docs and the example config (its script_dir pointing at
+# the installed templates).  The secondary OS is not installed: copy
+# build/os/vmlinuz and build/os/initramfs (make initramfs) to boot_dir.
+PREFIX  ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+BINDIR  ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share/fixnet
+DOCDIR  ?= $(PREFIX)/share/doc/fixnet
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+
+.PHONY: install
+## install: fixsrv, fixctl, systemd unit, iPXE templates, docs (PREFIX, DESTDIR)
+install: $(B)/bin/fixsrv $(B)/bin/fixctl server/fixsrv.service.in
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(UNITDIR) \
+		$(DESTDIR)$(DATADIR)/ipxe-scripts $(DESTDIR)$(DOCDIR)
+	install -m 0755 $(B)/bin/fixsrv $(DESTDIR)$(SBINDIR)/fixsrv
+	install -m 0755 $(B)/bin/fixctl $(DESTDIR)$(BINDIR)/fixctl
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' \
+		server/fixsrv.service.in > $(DESTDIR)$(UNITDIR)/fixsrv.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/fixsrv.service
+	install -m 0644 ipxe-scripts/*.ipxe $(DESTDIR)$(DATADIR)/ipxe-scripts/
+	install -m 0644 docs/*.md $(DESTDIR)$(DOCDIR)/
+	sed 's|^script_dir = .*|script_dir = $(DATADIR)/ipxe-scripts|' \
+		docs/fixsrv.conf.example > $(DESTDIR)$(DOCDIR)/fixsrv.conf.example
+	chmod 0644 $(DESTDIR)$(DOCDIR)/fixsrv.conf.example

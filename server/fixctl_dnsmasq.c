@@ -4,10 +4,12 @@
  * DHCP or proxyDHCP beside an existing DHCP server (offline: fixsrv is not
  * needed).  Firmware PXE gets an iPXE binary by TFTP, chosen by client
  * architecture (option 93); iPXE (user class "iPXE") gets the URL of
- * fixsrv's /boot.ipxe.  Two waits of iPXE are avoided
- * (notes/netboot-lab.md): the IPv6 router solicitation (answered by an RA
- * with router lifetime 0) and, in full-DHCP mode, the ProxyDHCP wait
- * (option 175.176 no-pxedhcp).  The iPXE binaries are copied into the
+ * fixsrv's /boot.ipxe; UEFI HTTP boot (client-arch 16) gets a URL that
+ * fails at once, in both modes, so that the firmware moves on to the disk
+ * instead of waiting about 60 s for a boot URL.  Two waits of iPXE are
+ * avoided (notes/netboot-lab.md): the IPv6 router solicitation (answered
+ * by an RA with router lifetime 0) and, in full-DHCP mode, the ProxyDHCP
+ * wait (option 175.176 no-pxedhcp).  The iPXE binaries are copied into the
  * TFTP root.
  */
 #include <arpa/inet.h>
@@ -141,9 +143,8 @@ static int dnsmasq_check(const struct dnsmasq_args *a)
 	return 0;
 }
 
-/** The lines both modes share: TFTP, architectures, iPXE, IPv6 RA. */
-static int dnsmasq_common(struct buf *b, const struct dnsmasq_args *a,
-			  const char *url)
+/** The lines both modes share: TFTP, architectures, firmware PXE, IPv6 RA. */
+static int dnsmasq_common(struct buf *b, const struct dnsmasq_args *a)
 {
 	return buf_printf(b,
 		"# No DNS: dnsmasq serves DHCP and TFTP only.\n"
@@ -166,15 +167,13 @@ static int dnsmasq_common(struct buf *b, const struct dnsmasq_args *a,
 		"# Firmware PXE: chain to iPXE by TFTP.\n"
 		"dhcp-boot=tag:bios,tag:!ipxe,undionly.kpxe\n"
 		"dhcp-boot=tag:efi64,tag:!ipxe,snponly.efi\n"
-		"# iPXE: fixsrv decides what the client boots.\n"
-		"dhcp-boot=tag:ipxe,%s/boot.ipxe\n"
 		"\n"
 		"# IPv6: iPXE waits about 13 s for a router advertisement.  Send\n"
 		"# RAs at once, with router lifetime 0 (no default route given).\n"
 		"enable-ra\n"
 		"dhcp-range=::,constructor:%s,ra-only\n"
 		"ra-param=%s,0,0\n",
-		a->iface, a->tftp, url, a->iface, a->iface);
+		a->iface, a->tftp, a->iface, a->iface);
 }
 
 /** Full DHCP: addresses, HTTP boot refused fast, no ProxyDHCP wait. */
@@ -185,6 +184,9 @@ static int dnsmasq_full(struct buf *b, const struct dnsmasq_args *a,
 		"\n# Full DHCP: addresses from this range.\n"
 		"dhcp-range=%s,1h\n"
 		"\n"
+		"# iPXE: fixsrv decides what the client boots.\n"
+		"dhcp-boot=tag:ipxe,%s/boot.ipxe\n"
+		"\n"
 		"# UEFI HTTP boot (arch 16): a URL that fails at once, so that\n"
 		"# the firmware moves on instead of waiting 60 s.\n"
 		"dhcp-option-force=tag:efihttp,60,HTTPClient\n"
@@ -193,22 +195,64 @@ static int dnsmasq_full(struct buf *b, const struct dnsmasq_args *a,
 		"# No ProxyDHCP on this network: tell iPXE not to wait 3 s for\n"
 		"# one (option 175.176, no-pxedhcp).\n"
 		"dhcp-option=tag:ipxe,encap:175,176,1b\n",
-		a->range, url);
+		a->range, url, url);
 }
 
-/** ProxyDHCP: the existing server gives addresses, dnsmasq the boot. */
-static int dnsmasq_proxy(struct buf *b, const char *net, const char *mask)
+/**
+ * ProxyDHCP: the existing server gives addresses, dnsmasq the boot.
+ *
+ * @v net, mask	the existing server's network
+ * @v url	fixsrv's base URL
+ * @v srv	its IPv4 address (the next server iPXE insists on)
+ */
+static int dnsmasq_proxy(struct buf *b, const char *net, const char *mask,
+			 const char *url, const char *srv)
 {
 	return buf_printf(b,
 		"\n# ProxyDHCP: another server hands out addresses on %s; this\n"
-		"# one only answers PXE clients with the boot file.\n"
+		"# one never does.  It answers network-boot clients only (vendor\n"
+		"# class PXEClient, and HTTPClient for UEFI HTTP boot), with the\n"
+		"# boot part of the offer.\n"
 		"dhcp-range=%s,proxy,%s\n"
+		"dhcp-pxe-vendor=PXEClient,HTTPClient\n"
+		"\n"
+		"# Firmware PXE: a menu of one entry, taken at once: iPXE by TFTP.\n"
 		"pxe-prompt=\"fixnet\",0\n"
 		"pxe-service=tag:!ipxe,x86PC,\"fixnet: iPXE\",undionly.kpxe\n"
 		"pxe-service=tag:!ipxe,BC_EFI,\"fixnet: iPXE\",snponly.efi\n"
 		"pxe-service=tag:!ipxe,X86-64_EFI,\"fixnet: iPXE\",snponly.efi\n"
-		"# (UEFI HTTP boot is answered by the main DHCP server, if at "
-		"all.)\n", net, net, mask);
+		"\n"
+		"# iPXE: fixsrv decides what the client boots.  iPXE ignores a\n"
+		"# ProxyDHCP offer without a next-server address: the fix server's.\n"
+		"dhcp-boot=tag:ipxe,%s/boot.ipxe,,%s\n"
+		"\n"
+		"# UEFI HTTP boot (arch 16): a URL that fails at once, so that\n"
+		"# the firmware moves on instead of waiting 60 s.\n"
+		"dhcp-boot=tag:efihttp,tag:!ipxe,%s/os/no-http-boot\n",
+		net, net, mask, url, srv, url);
+}
+
+/**
+ * The IPv4 address in the host part of an http(s) URL.
+ *
+ * @v url	"http://10.77.0.1:8080/..."
+ * @v out	the address (INET_ADDRSTRLEN)
+ * @ret 0, or -EINVAL when the host is not an IPv4 address
+ */
+static int url_ipv4(const char *url, char *out)
+{
+	const char *host = strstr(url, "://");
+	size_t n;
+
+	if (!host)
+		return -EINVAL;
+	host += 3;
+	n = strcspn(host, ":/");
+	if (n == 0 || n >= INET_ADDRSTRLEN)
+		return -EINVAL;
+	memcpy(out, host, n);
+	out[n] = '\0';
+	return is_ipv4(out, NULL) ? 0 : -EINVAL;
 }
 
 /** Copy the iPXE binaries into the TFTP root.  @ret 0 or an exit code */
@@ -256,7 +300,8 @@ static int dnsmasq_copy_ipxe(const struct dnsmasq_args *a)
 /** Build the whole file. */
 static int dnsmasq_build(const struct dnsmasq_args *a, struct buf *b)
 {
-	char net[INET_ADDRSTRLEN], mask[INET_ADDRSTRLEN], url[520];
+	char net[INET_ADDRSTRLEN], mask[INET_ADDRSTRLEN], srv[INET_ADDRSTRLEN];
+	char url[520];
 	size_t n = strlen(a->url);
 	int rc;
 
@@ -266,13 +311,13 @@ static int dnsmasq_build(const struct dnsmasq_args *a, struct buf *b)
 			"`fixctl dnsmasq-conf --mode %s`.\n# Boot network on "
 			"%s, fix server %s.\n\n", a->mode, a->iface, url);
 	if (rc == 0)
-		rc = dnsmasq_common(b, a, url);
+		rc = dnsmasq_common(b, a);
 	if (rc == 0 && strcmp(a->mode, "full") == 0)
 		rc = dnsmasq_full(b, a, url);
 	if (rc == 0 && strcmp(a->mode, "proxy") == 0) {
-		if (subnet_parse(a->subnet, net, mask) < 0)
+		if (subnet_parse(a->subnet, net, mask) < 0 || url_ipv4(url, srv) < 0)
 			return -EINVAL;
-		rc = dnsmasq_proxy(b, net, mask);
+		rc = dnsmasq_proxy(b, net, mask, url, srv);
 	}
 	return rc;
 }
@@ -300,7 +345,7 @@ int fixctl_dnsmasq_conf(const struct fixctl_ctx *ctx, int argc, char **argv)
 	struct dnsmasq_args a = { .ipxe_dir = "/usr/lib/ipxe" };
 	struct err err = { .msg = "" };
 	bool json = false, help = false;
-	char net[INET_ADDRSTRLEN], mask[INET_ADDRSTRLEN];
+	char net[INET_ADDRSTRLEN], mask[INET_ADDRSTRLEN], srv[INET_ADDRSTRLEN];
 	struct buf b;
 	int code;
 
@@ -324,6 +369,12 @@ int fixctl_dnsmasq_conf(const struct fixctl_ctx *ctx, int argc, char **argv)
 	    (!a.subnet || subnet_parse(a.subnet, net, mask) < 0)) {
 		fprintf(stderr, "fixctl: proxy mode needs --subnet NET/LEN "
 			"(IPv4), the network the main DHCP server serves\n");
+		goto usage;
+	}
+	if (strcmp(a.mode, "proxy") == 0 && url_ipv4(a.url, srv) < 0) {
+		fprintf(stderr, "fixctl: proxy mode needs the fix server's IPv4 "
+			"address in --server-url (iPXE wants it as the next "
+			"server)\n");
 		goto usage;
 	}
 	code = dnsmasq_copy_ipxe(&a);

@@ -15,9 +15,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+#include <linux/capability.h>
 
 #include "common/crypto.h"
 #include "common/keyring.h"
@@ -202,26 +206,57 @@ static int fixsrv_bind(const struct config *cfg, const struct passwd *pw,
 	return wolsend_open(&s->ws, cfg->wol_broadcast, cfg->nwol);
 }
 
-/** Become the unprivileged user (when root). */
+/**
+ * Clear every capability set: setuid from root clears the permitted,
+ * effective and ambient sets but keeps the inheritable one.
+ * @ret 0 or -errno
+ */
+static int fixsrv_caps_clear(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+
+	memset(d, 0, sizeof(d));
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 ||
+	    syscall(SYS_capset, &h, d) < 0)
+		return -errno;
+	return 0;
+}
+
+/**
+ * Become the unprivileged user (when root): its uid and primary group, no
+ * supplementary group, no capability in any set, and no_new_privs, so that
+ * nothing fixsrv could ever execute gains any.  Started as that user with
+ * capabilities to bind (systemd's AmbientCapabilities=), it clears them.
+ */
 static int fixsrv_drop(const struct passwd *pw)
 {
-	if (geteuid() != 0) {
-		log_info("main", "not started as root: staying uid %u",
-			 (unsigned)geteuid());
-		return 0;
-	}
-	if (initgroups(pw->pw_name, pw->pw_gid) < 0 ||
-	    setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0) {
+	int root = geteuid() == 0, rc = 0;
+
+	if (root && (setgroups(0, NULL) < 0 || setgid(pw->pw_gid) < 0 ||
+		     setuid(pw->pw_uid) < 0)) {
+		rc = -errno;
 		log_err("main", "cannot drop to user %s: %s", pw->pw_name,
-			strerror(errno));
-		return -errno;
+			strerror(-rc));
+		return rc;
 	}
-	if (pw->pw_uid != 0 && setuid(0) == 0) {
+	if (root && pw->pw_uid != 0 && setuid(0) == 0) {
 		log_err("main", "could regain root after dropping it");
 		return -EPERM;
 	}
-	log_info("main", "running as %s (uid %u)", pw->pw_name,
-		 (unsigned)pw->pw_uid);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+	    (rc = fixsrv_caps_clear()) < 0) {
+		rc = rc < 0 ? rc : -errno;
+		log_err("main", "cannot give up the capabilities: %s",
+			strerror(-rc));
+		return rc;
+	}
+	if (root)
+		log_info("main", "running as %s (uid %u)", pw->pw_name,
+			 (unsigned)pw->pw_uid);
+	else
+		log_info("main", "not started as root: staying uid %u",
+			 (unsigned)geteuid());
 	return 0;
 }
 

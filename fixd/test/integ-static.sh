@@ -2,7 +2,7 @@
 # The agent is one static binary (it runs in a BusyBox initramfs): `file`
 # says so, it runs, and its size is reported (the aim is 2 MB at most).
 set -u
-B=${FIXNET_BUILD:-build}
+B=${B:-${FIXNET_BUILD:-build}}
 FIXD=$B/bin/fixd
 command -v file >/dev/null || { echo "SKIPPED: file(1) missing"; exit 77; }
 [ -x "$FIXD" ] || { echo "FAIL: $FIXD not built"; exit 1; }

@@ -3,7 +3,7 @@
 # publish bundles, run fixd and compare trees.
 set -u
 
-B=${FIXNET_BUILD:-build}
+B=${B:-${FIXNET_BUILD:-build}}
 FIXD=$B/bin/fixd
 FIXCTL=$B/bin/fixctl
 TESTSRV=$B/host/fixd/test/testsrv

@@ -51,7 +51,8 @@ static void expect_entries(const char *manifest, const struct tl_entry *extra,
 	uint8_t *data;
 	size_t len;
 
-	memcpy(e + 1, extra, n * sizeof(*extra));
+	if (n)
+		memcpy(e + 1, extra, n * sizeof(*extra));
 	data = tl_archive(e, n + 1, true, &len);
 	expect_parse(data, len, rc, msg);
 	free(data);

@@ -214,6 +214,43 @@ static void test_absent_target_path_skipped(void **state)
 	fx_free(f);
 }
 
+/*
+ * A hook that fails: the report's reason says so and ends with what the
+ * hook printed last, so that the server's events show why.
+ */
+static void test_failed_hook_reason_has_its_output(void **state)
+{
+	struct tl_op ops[] = {
+		{ MANIFEST_OP_PUT, "etc/app.conf", "v1\n", 0644, 0, 0 },
+		{ MANIFEST_OP_HOOK, NULL, "echo checking; echo 'registry hive "
+		  "locked' >&2; exit 3\n", 0, 0, 10 },
+	};
+	struct plan_fix pf = { .id = "app-fix", .serial = 1 };
+	struct fx *f = fx_new();
+	uint8_t *data;
+	size_t len, siglen;
+	char *sig;
+
+	(void)state;
+	tl_write(f->root, "etc/app.conf", "v0\n", 3, 0644);
+	data = tl_bundle("app-fix", 1, NULL, ops, 2, &len);
+	sig = tl_sign(&f->sk, data, len, "timestamp:1", &siglen);
+	sha_buf(data, len, pf.bundle.sha256);
+	pf.bundle.has_sha256 = 1;
+	assert_int_equal(fix_report_init(&f->r, &pf), 0);
+	assert_int_equal(fix_run(&f->ctx, &pf, data, len, sig, siglen, &f->r),
+			 FIX_FAILED);
+	assert_int_equal(f->r.result, REPORT_FAILED);
+	assert_non_null(strstr(f->r.reason, "hook exited with status 3"));
+	assert_non_null(strstr(f->r.reason, "every file was rolled back"));
+	assert_non_null(strstr(f->r.reason, "; hook output: checking registry "
+			       "hive locked"));
+	expect_content(f, "v0\n");
+	free(data);
+	free(sig);
+	fx_free(f);
+}
+
 /** fix_ctx's event callback: keep the last message. */
 static void keep_event(void *cls, const char *fix, const char *message)
 {
@@ -304,6 +341,7 @@ int main(void)
 		cmocka_unit_test(test_untrusted_key_refused),
 		cmocka_unit_test(test_plan_serial_mismatch_refused),
 		cmocka_unit_test(test_absent_target_path_skipped),
+		cmocka_unit_test(test_failed_hook_reason_has_its_output),
 		cmocka_unit_test(test_interrupted_apply_completed_and_told),
 		cmocka_unit_test(test_interrupted_apply_rolled_back_then_applied),
 	};

@@ -103,6 +103,21 @@ static void test_match_every_set_field(void **state)
 	assert_false(target_match(&sel, &d));
 }
 
+/* Found in the NTFS lab: docs/bundle.md said fstype=ntfs3, the name of the
+ * driver, and libblkid says "ntfs": both must select the volume. */
+static void test_regression_fstype_by_driver_name(void **state)
+{
+	struct target_dev d = { "/dev/sda3", "ntfs", "Windows", "0123456789ABCDEF" };
+	struct manifest_target sel = { .fstype = "ntfs" };
+
+	(void)state;
+	assert_true(target_match(&sel, &d));
+	sel.fstype = "ntfs3";
+	assert_true(target_match(&sel, &d));
+	sel.fstype = "ext4";
+	assert_false(target_match(&sel, &d));
+}
+
 static void test_fs_table(void **state)
 {
 	(void)state;
@@ -110,7 +125,15 @@ static void test_fs_table(void **state)
 	assert_true(target_fs_find("ext4")->posix_modes);
 	assert_non_null(target_fs_find("vfat"));
 	assert_false(target_fs_find("vfat")->posix_modes);
-	assert_null(target_fs_find("ntfs"));
+	/* NTFS through ntfs3: never "force" (it writes to a dirty volume),
+	 * never "nocase" (a first lookup stays case-sensitive in 6.12) */
+	assert_non_null(target_fs_find("ntfs"));
+	assert_string_equal(target_fs_find("ntfs")->mount_type, "ntfs3");
+	assert_non_null(strstr(target_fs_find("ntfs")->options, "windows_names"));
+	assert_null(strstr(target_fs_find("ntfs")->options, "force"));
+	assert_null(strstr(target_fs_find("ntfs")->options, "nocase"));
+	assert_false(target_fs_find("ntfs")->posix_modes);
+	assert_null(target_fs_find("ntfs3"));
 	assert_null(target_fs_find("swap"));
 }
 
@@ -227,6 +250,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_match_every_set_field),
+		cmocka_unit_test(test_regression_fstype_by_driver_name),
 		cmocka_unit_test(test_fs_table),
 		cmocka_unit_test_setup_teardown(test_probe_ext4_and_vfat, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_probe_nothing_there, fx_setup, fx_teardown),

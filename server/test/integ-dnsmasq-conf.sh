@@ -26,7 +26,8 @@ for m in full proxy; do
 		"dhcp-match=set:efi64,option:client-arch,7" \
 		"dhcp-match=set:efi64,option:client-arch,9" \
 		"dhcp-userclass=set:ipxe,iPXE" \
-		"dhcp-boot=tag:ipxe,http://10.77.0.1:8080/boot.ipxe" \
+		"dhcp-match=set:efihttp,option:client-arch,16" \
+		"dhcp-boot=tag:efihttp,tag:!ipxe,http://10.77.0.1:8080/os/no-http-boot" \
 		"dhcp-boot=tag:bios,tag:!ipxe,undionly.kpxe" \
 		"dhcp-boot=tag:efi64,tag:!ipxe,snponly.efi" \
 		"enable-ra" "dhcp-range=::,constructor:fxbr0,ra-only" \
@@ -37,13 +38,19 @@ for m in full proxy; do
 done
 grep -qxF "dhcp-range=10.77.0.100,10.77.0.200,255.255.255.0,1h" "$T/full.conf" || fail "full: range"
 grep -qxF "dhcp-option=tag:ipxe,encap:175,176,1b" "$T/full.conf" || fail "full: no-pxedhcp"
-grep -q "^dhcp-match=set:efihttp,option:client-arch,16" "$T/full.conf" || fail "full: HTTP boot"
-grep -qxF "dhcp-boot=tag:efihttp,tag:!ipxe,http://10.77.0.1:8080/os/no-http-boot" "$T/full.conf" ||
-	fail "full: HTTP boot URL"
+grep -qxF "dhcp-boot=tag:ipxe,http://10.77.0.1:8080/boot.ipxe" "$T/full.conf" || fail "full: iPXE script URL"
+grep -qxF "dhcp-option-force=tag:efihttp,60,HTTPClient" "$T/full.conf" || fail "full: HTTP boot vendor class"
 grep -qxF "dhcp-range=10.77.0.0,proxy,255.255.255.0" "$T/proxy.conf" || fail "proxy: range"
+# Proxy mode hands out no address: its only IPv4 range is the proxy one.
+[ "$(grep -c '^dhcp-range=[0-9]' "$T/proxy.conf")" = 1 ] || fail "proxy: an address range"
 grep -q "175,176" "$T/proxy.conf" && fail "proxy: no-pxedhcp must not be set (iPXE must wait for ProxyDHCP)"
 grep -q '^pxe-service=tag:!ipxe,x86PC,.*undionly.kpxe' "$T/proxy.conf" || fail "proxy: BIOS service"
 grep -q '^pxe-service=tag:!ipxe,X86-64_EFI,.*snponly.efi' "$T/proxy.conf" || fail "proxy: EFI service"
+# iPXE drops a ProxyDHCP offer that has a boot file but no next server.
+grep -qxF "dhcp-boot=tag:ipxe,http://10.77.0.1:8080/boot.ipxe,,10.77.0.1" "$T/proxy.conf" ||
+	fail "proxy: iPXE script URL with the next server"
+# HTTP boot clients are answered too (dnsmasq answers PXEClient only by default).
+grep -qxF "dhcp-pxe-vendor=PXEClient,HTTPClient" "$T/proxy.conf" || fail "proxy: HTTPClient vendor"
 for f in undionly.kpxe snponly.efi ipxe.efi; do
 	cmp -s "/usr/lib/ipxe/$f" "$T/tftp/$f" || fail "tftp root: $f"
 	[ "$(stat -c %a "$T/tftp/$f")" = 644 ] || fail "tftp root: $f not world-readable"
@@ -57,6 +64,8 @@ bad() {
 }
 bad --mode full "${common[@]}"					# no range
 bad --mode proxy "${common[@]}" --subnet 10.77.0.0/33
+bad --mode proxy --interface fxbr0 --server-url http://fix.example:8080 --tftp-root "$T/tftp" \
+	--subnet 10.77.0.0/24						# no IPv4 next server
 bad --mode relay "${common[@]}" --range 10.77.0.100,10.77.0.200,255.255.255.0
 bad --mode full --interface "br0
 dhcp-range=evil" --server-url http://x --tftp-root "$T/tftp" --range 1.1.1.1,1.1.1.2,255.0.0.0

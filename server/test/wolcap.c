@@ -38,26 +38,28 @@ static long long wolcap_ms(void)
 /** Print the frame if it is IPv4/UDP to port 9; @ret 1 if printed */
 static int wolcap_frame(const unsigned char *f, size_t n, long long ms)
 {
-	const struct iphdr *ip = (const void *)(f + ETH_HLEN);
-	const struct udphdr *udp;
+	struct iphdr ip;	/* copies: the headers are not aligned in f */
+	struct udphdr udp;
 	size_t ihl, len;
 
-	if (n < ETH_HLEN + sizeof(*ip) || f[12] != 0x08 || f[13] != 0x00 ||
-	    ip->protocol != IPPROTO_UDP)
+	if (n < ETH_HLEN + sizeof(ip) || f[12] != 0x08 || f[13] != 0x00)
 		return 0;
-	ihl = (size_t)ip->ihl * 4;
-	if (n < ETH_HLEN + ihl + sizeof(*udp))
+	memcpy(&ip, f + ETH_HLEN, sizeof(ip));
+	if (ip.protocol != IPPROTO_UDP)
 		return 0;
-	udp = (const void *)(f + ETH_HLEN + ihl);
-	if (ntohs(udp->dest) != 9)
+	ihl = (size_t)ip.ihl * 4;
+	if (n < ETH_HLEN + ihl + sizeof(udp))
 		return 0;
-	len = ntohs(udp->len);
-	if (len < sizeof(*udp) || ETH_HLEN + ihl + len > n)
+	memcpy(&udp, f + ETH_HLEN + ihl, sizeof(udp));
+	if (ntohs(udp.dest) != 9)
+		return 0;
+	len = ntohs(udp.len);
+	if (len < sizeof(udp) || ETH_HLEN + ihl + len > n)
 		return 0;
 	printf("ms=%lld dst=%02x:%02x:%02x:%02x:%02x:%02x port=%u payload=", ms,
-	       f[0], f[1], f[2], f[3], f[4], f[5], ntohs(udp->dest));
-	for (size_t i = 0; i < len - sizeof(*udp); i++)
-		printf("%02x", f[ETH_HLEN + ihl + sizeof(*udp) + i]);
+	       f[0], f[1], f[2], f[3], f[4], f[5], ntohs(udp.dest));
+	for (size_t i = 0; i < len - sizeof(udp); i++)
+		printf("%02x", f[ETH_HLEN + ihl + sizeof(udp) + i]);
 	printf("\n");
 	fflush(stdout);
 	return 1;

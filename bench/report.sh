@@ -40,8 +40,11 @@ cut -d' ' -f1 "$T/ethers" > "$T/macs"
 	> "$T/boot.out" || fail "boot: $(cat "$T/boot.out")"
 grep -c ' -$' "$T/tokens" | grep -qx 0 || fail "a client was not quarantined"
 # Reports ordered fix by fix, so that concurrent ones are other clients'.
+# The fifth field is the put's hash: the evidence fixsrv checks against the
+# manifest, so that every report is a good one (state applied).
 for f in $(seq -f '%02g' "$NFIXES"); do
-	awk -v f="fix-$f" '{ print $1, $2, f, 1 }' "$T/tokens"
+	h=$(sha256sum < "$T/defs-fix-$f-1.dat" | cut -d' ' -f1)
+	awk -v f="fix-$f" -v h="$h" '{ print $1, $2, f, 1, h }' "$T/tokens"
 done > "$T/reports"
 total=$(wc -l < "$T/reports")
 [ $((PER_RUN * BENCH_RUNS)) -le "$total" ] ||
@@ -100,6 +103,8 @@ for run in $(seq "$BENCH_RUNS"); do
 done
 [ "$(sqlite3 "$T/state/inventory.db" 'SELECT count(*) FROM reports')" = \
 	$((PER_RUN * BENCH_RUNS)) ] || fail "the inventory does not hold every acknowledged report"
+[ "$(sqlite3 "$T/state/inventory.db" "SELECT count(*) FROM reports WHERE state = 'applied'")" = \
+	$((PER_RUN * BENCH_RUNS)) ] || fail "a report did not pass the evidence check"
 
 r=$(bench_median "${RATE[@]}"); c=$(bench_median "${CLI[@]}")
 bench_out "reports from $CONNS concurrent agents (keep-alive), $NCLIENTS clients x $NFIXES fixes;" \

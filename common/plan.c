@@ -16,7 +16,7 @@ static const char *const plan_keys[] = {
 	"version", "client", "expires", "fixes", NULL
 };
 static const char *const plan_fix_keys[] = {
-	"id", "serial", "bundle", "signature", NULL
+	"id", "serial", "bundle", "signature", "final_boot", NULL
 };
 static const char *const plan_file_keys[] = { "url", "size", "sha256", NULL };
 
@@ -78,6 +78,30 @@ static int plan_file_parse(json_t *fix, const char *key, uint64_t max,
 }
 
 /**
+ * Read the optional "final_boot" of a fix: a boolean, false when absent.
+ *
+ * @v o		fix object
+ * @v fix	fix, final_boot set
+ * @v what	fix name for messages
+ * @v err	error message
+ * @ret 0 or -EINVAL
+ */
+static int plan_final_boot_parse(json_t *o, struct plan_fix *fix,
+				 const char *what, struct err *err)
+{
+	json_t *v = json_object_get(o, "final_boot");
+
+	fix->final_boot = false;
+	if (!v)
+		return 0;
+	if (!json_is_boolean(v))
+		return err_set(err, -EINVAL, "%s.final_boot: not a boolean",
+			       what);
+	fix->final_boot = json_is_true(v);
+	return 0;
+}
+
+/**
  * Parse one fix of the plan.
  *
  * @v o		fix value
@@ -114,6 +138,8 @@ static int plan_fix_parse(json_t *o, size_t i, struct plan_fix *fix,
 	if (rc == 0)
 		rc = plan_file_parse(o, "signature", PROTO_SIG_MAX,
 				     &fix->signature, what, err);
+	if (rc == 0)
+		rc = plan_final_boot_parse(o, fix, what, err);
 	return rc;
 }
 

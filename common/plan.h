@@ -2,6 +2,7 @@
 #ifndef FIXNET_COMMON_PLAN_H
 #define FIXNET_COMMON_PLAN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,9 +19,14 @@
  *               "bundle": {"url": "/api/v1/fix/av-2026-11/bundle",
  *                          "size": 12345, "sha256": "<64 hex>"},
  *               "signature": {"url": "/api/v1/fix/av-2026-11/signature",
- *                             "size": 297}}]}
+ *                             "size": 297},
+ *               "final_boot": true}]}
  *
- * URLs are paths on the server that answered.
+ * URLs are paths on the server that answered.  "final_boot" is optional
+ * (false when absent, and written only when true, so that a plan without
+ * it reads and writes as before): this quarantine boot is the last one the
+ * server allows for the pair (max_boots), so an interrupted apply of the
+ * fix found on the target is rolled back, not tried again.
  */
 
 struct plan_file {
@@ -35,6 +41,7 @@ struct plan_fix {
 	uint64_t serial;
 	struct plan_file bundle;
 	struct plan_file signature;
+	bool final_boot;	/* the last quarantine boot allowed for it */
 };
 
 struct plan {
@@ -48,7 +55,8 @@ struct plan {
  * Parse a plan (untrusted, at most PROTO_PLAN_MAX bytes): version must be
  * PROTO_VERSION, at most PROTO_PLAN_FIXES_MAX fixes, each id once, URLs
  * paths starting with a single '/', bundle size 1..PROTO_BUNDLE_MAX with a
- * sha256, signature size 1..PROTO_SIG_MAX.
+ * sha256, signature size 1..PROTO_SIG_MAX, final_boot (if present) a
+ * boolean.
  * @ret 0 and *out to free with plan_free(), -EINVAL, -EFBIG, -ENOMEM
  */
 int plan_parse(const char *json, size_t len, struct plan **out,

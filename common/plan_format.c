@@ -27,6 +27,28 @@ static json_t *plan_file_json(const struct plan_file *f)
 }
 
 /**
+ * The object of one fix; "final_boot" only when true, so that a plan
+ * without it keeps its canonical text.
+ *
+ * @v f		fix
+ * @ret the object, or NULL (bad string, no memory)
+ */
+static json_t *plan_fix_json(const struct plan_fix *f)
+{
+	json_t *o = json_pack("{s:s?, s:I, s:o, s:o}", "id", f->id,
+			      "serial", (json_int_t)f->serial,
+			      "bundle", plan_file_json(&f->bundle),
+			      "signature", plan_file_json(&f->signature));
+
+	if (o && f->final_boot &&
+	    json_object_set_new(o, "final_boot", json_true()) < 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+/**
  * The plan as a JSON object.
  *
  * @v p		plan
@@ -41,12 +63,7 @@ static json_t *plan_json(const struct plan *p)
 	if (!fixes)
 		return NULL;
 	for (i = 0; i < p->nfixes; i++) {
-		const struct plan_fix *f = &p->fixes[i];
-
-		if (json_array_append_new(fixes, json_pack("{s:s?, s:I, s:o, s:o}",
-				"id", f->id, "serial", (json_int_t)f->serial,
-				"bundle", plan_file_json(&f->bundle),
-				"signature", plan_file_json(&f->signature)))) {
+		if (json_array_append_new(fixes, plan_fix_json(&p->fixes[i]))) {
 			json_decref(fixes);
 			return NULL;
 		}

@@ -108,7 +108,9 @@ static int agent_download(struct agent *ag, const struct plan_fix *pf,
 
 /**
  * Send a report.  One whose evidence does not fit in PROTO_REPORT_MAX goes
- * without it (the receipt on the disk keeps the hashes).
+ * without it (the receipt on the disk keeps the hashes); fixsrv, which
+ * checks the evidence of an applied fix against its manifest, then marks
+ * the fix failed.
  * @ret 0 or a negative errno
  */
 static int agent_report(struct agent *ag, struct report *r)
@@ -122,7 +124,8 @@ static int agent_report(struct agent *ag, struct report *r)
 	rc = report_format(r, &body);
 	if (rc == -EFBIG) {
 		log_warn(ag->log, "report of %s: %zu evidence entries do not fit in "
-			 "%d bytes; sending it without them", r->fix, nevidence,
+			 "%d bytes; sending it without them (the server cannot "
+			 "check it: the fix counts as failed)", r->fix, nevidence,
 			 PROTO_REPORT_MAX);
 		r->nevidence = 0;
 		buf_reset(&body);

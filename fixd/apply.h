@@ -66,6 +66,9 @@ struct apply {
 	uint8_t bundle_sha[SHA256_LEN];
 	time_t now;
 	uint32_t attempt;		/* runs on this apply so far, this one too */
+	bool final_boot;		/* the server's last quarantine boot for the
+					 * fix: an interrupted apply of it is rolled
+					 * back, not tried again */
 	struct apply_item *items;
 	size_t nitems, cap;
 	struct txn tx;			/* the journal and the state directory */
@@ -78,12 +81,14 @@ enum apply_rec {
 	APPLY_REC_NONE,			/* no journal on the target */
 	APPLY_REC_FORWARD,		/* completed the interrupted apply */
 	APPLY_REC_BACK,			/* rolled it back: apply again */
-	APPLY_REC_GAVE_UP,		/* rolled it back after TXN_ATTEMPTS */
+	APPLY_REC_GAVE_UP,		/* rolled it back after TXN_ATTEMPTS, or on
+					 * the final boot */
 };
 
 struct apply_recovery {
 	enum apply_rec what;
 	bool same;			/* the journal is of the bundle at hand */
+	bool final_boot;		/* ... of its fix id, on the final boot */
 	uint32_t interrupted;		/* runs that were cut short */
 };
 
@@ -122,7 +127,9 @@ int apply_rest(struct apply *a, struct err *err);
  * Settle an interrupted apply found on the target (its journal), before
  * anything else is done there.  a is filled from the journal (items, id,
  * serial, bundle hash; bundle set to NULL unless the journal is of it), so
- * that apply_report() gives the evidence of a completed one.
+ * that apply_report() gives the evidence of a completed one.  With
+ * a->final_boot, a journal of the same fix id is rolled back and given up
+ * rather than completed (see txn_decide()).
  *
  * @v a		apply_init()ed for the bundle at hand; check not run
  * @v rec	what was done

@@ -30,6 +30,7 @@ static int apply_from_journal(struct apply *a, struct apply_recovery *rec,
 
 	rec->same = a->bundle && strcmp(j->id, a->id) == 0 && j->serial == a->serial &&
 		    sodium_memcmp(j->bundle_sha, a->bundle_sha, SHA256_LEN) == 0;
+	rec->final_boot = a->final_boot && a->id && strcmp(j->id, a->id) == 0;
 	if (!rec->same)
 		a->bundle = NULL;
 	a->id = j->id;
@@ -50,8 +51,8 @@ static int apply_from_journal(struct apply *a, struct apply_recovery *rec,
  * Decide what to do, count this run in the journal, and say so.
  * @ret the decision, or -errno when the journal cannot be rewritten
  */
-static int apply_recover_decide(struct apply *a, struct txn_obs *obs,
-				struct err *err)
+static int apply_recover_decide(struct apply *a, const struct apply_recovery *rec,
+				struct txn_obs *obs, struct err *err)
 {
 	struct journal *j = a->tx.j;
 	enum txn_decision d;
@@ -59,10 +60,12 @@ static int apply_recover_decide(struct apply *a, struct txn_obs *obs,
 	int rc;
 
 	txn_observe(&a->tx, obs);
-	d = txn_decide(j, obs, a->bundle != NULL, &why);
+	d = txn_decide(j, obs, a->bundle != NULL, rec->final_boot, &why);
 	log_info(a->log, "interrupted apply of %s serial %llu (%u run(s) cut "
-		 "short%s): %s%s%s", j->id, (unsigned long long)j->serial, j->attempt,
-		 j->rollback ? ", rolling back" : "", apply_decision_names[d],
+		 "short%s%s): %s%s%s", j->id, (unsigned long long)j->serial, j->attempt,
+		 j->rollback ? ", rolling back" : "",
+		 rec->final_boot ? ", the server's last boot for it" : "",
+		 apply_decision_names[d],
 		 why == SIZE_MAX ? "" : "; first blocking path: ",
 		 why == SIZE_MAX ? "" : j->steps[why].path);
 	j->attempt++;
@@ -155,7 +158,7 @@ int apply_recover(struct apply *a, struct apply_recovery *rec, struct err *err)
 	obs = calloc(a->tx.j->nsteps ? a->tx.j->nsteps : 1, sizeof(*obs));
 	if (!obs)
 		return err_set(err, -ENOMEM, "out of memory");
-	rc = apply_recover_decide(a, obs, err);
+	rc = apply_recover_decide(a, rec, obs, err);
 	if (rc >= 0) {
 		rec->what = whats[rc];
 		rc = apply_recover_act(a, (enum txn_decision)rc, obs, err);

@@ -190,10 +190,14 @@ static void fix_recovered(const struct fix_ctx *ctx, const struct apply *ra,
 			  const struct apply_recovery *rec, const char *fix,
 			  char *msg, size_t len)
 {
-	snprintf(msg, len, "%s an interrupted apply of %s serial %llu (%u run(s) "
+	bool last = rec->what == APPLY_REC_GAVE_UP && rec->final_boot;
+
+	snprintf(msg, len, "%s an interrupted apply of %s serial %llu%s (%u run(s) "
 		 "cut short)%s", rec->what == APPLY_REC_FORWARD ? "completed" :
 		 "rolled back", ra->id, (unsigned long long)ra->serial,
-		 rec->interrupted, rec->what == APPLY_REC_GAVE_UP ?
+		 last ? " on the last boot the server allows" : "",
+		 rec->interrupted, last ? "; the target keeps its old files" :
+		 rec->what == APPLY_REC_GAVE_UP ?
 		 "; giving up: the target keeps its old files" : "");
 	log_info(ctx->log, "%s", msg);
 	if (ctx->event)
@@ -203,14 +207,17 @@ static void fix_recovered(const struct fix_ctx *ctx, const struct apply *ra,
 /**
  * Settle an interrupted apply on the target before anything else.
  *
+ * @v final_boot	the plan's final_boot for the fix at hand
  * @v attempt	set to the attempt a new apply of this bundle counts as
  * @v note	set to what the report's reason says after a roll back, or ""
  * @ret the outcome when the recovery decides it (the bundle at hand was
- *	completed or given up, or the target cannot be settled), else -1
+ *	completed or given up, an apply of its fix id was rolled back on the
+ *	server's final boot, or the target cannot be settled), else -1
  */
 static int fix_recover(const struct fix_ctx *ctx, const struct bundle *b,
 		       struct target *t, const uint8_t sha[SHA256_LEN],
-		       struct report *r, uint32_t *attempt, char *note, size_t len)
+		       bool final_boot, struct report *r, uint32_t *attempt,
+		       char *note, size_t len)
 {
 	struct apply ra;
 	struct apply_recovery rec;
@@ -220,6 +227,7 @@ static int fix_recover(const struct fix_ctx *ctx, const struct bundle *b,
 	*attempt = 1;
 	note[0] = '\0';
 	apply_init(&ra, ctx->log, b, t, ctx->work_dir, sha);
+	ra.final_boot = final_boot;
 	rc = apply_recover(&ra, &rec, &err);
 	if (rc < 0) {
 		o = fix_outcome(ctx, r, FIX_FAILED, err.msg);
@@ -227,7 +235,7 @@ static int fix_recover(const struct fix_ctx *ctx, const struct bundle *b,
 		fix_recovered(ctx, &ra, &rec, r->fix, note, len);
 		if (rec.same && rec.what == APPLY_REC_BACK)
 			*attempt = ra.attempt;
-		else if (rec.same)
+		else if (rec.same || (rec.final_boot && rec.what == APPLY_REC_GAVE_UP))
 			o = fix_outcome(ctx, r, rec.what == APPLY_REC_FORWARD ?
 					FIX_APPLIED : FIX_FAILED, note);
 		if (o >= 0 && apply_report(&ra, r) < 0)
@@ -245,7 +253,8 @@ static int fix_recover(const struct fix_ctx *ctx, const struct bundle *b,
  */
 static enum fix_outcome fix_apply(const struct fix_ctx *ctx,
 				  const struct bundle *b, struct target *t,
-				  const uint8_t sha[SHA256_LEN], struct report *r)
+				  const uint8_t sha[SHA256_LEN], bool final_boot,
+				  struct report *r)
 {
 	struct apply a;
 	struct err err = { "" };
@@ -254,7 +263,8 @@ static enum fix_outcome fix_apply(const struct fix_ctx *ctx,
 	uint32_t attempt;
 	int rc, already;
 
-	rc = fix_recover(ctx, b, t, sha, r, &attempt, note, sizeof(note));
+	rc = fix_recover(ctx, b, t, sha, final_boot, r, &attempt, note,
+			 sizeof(note));
 	if (rc >= 0)
 		return (enum fix_outcome)rc;
 	already = fix_serial(ctx, b, t, sha, &err);
@@ -312,7 +322,7 @@ enum fix_outcome fix_run(const struct fix_ctx *ctx, const struct plan_fix *pf,
 		o = fix_outcome(ctx, r, FIX_REFUSED, err.msg);
 	} else {
 		fix_report_target(r, &t);
-		o = fix_apply(ctx, b, &t, sha, r);
+		o = fix_apply(ctx, b, &t, sha, pf->final_boot, r);
 		target_close(&t);
 	}
 	bundle_free(b);

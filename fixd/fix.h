@@ -17,7 +17,10 @@
  * left there settled (completed or rolled back: an event and the report's
  * reason say which), its receipt consulted (the serial must be above the
  * receipt's), checked, and only then applied.  The outcome and the evidence
- * go into a report.
+ * go into a report.  On the plan's final_boot for the fix, an interrupted
+ * apply of it is rolled back and the fix reported failed, never tried again:
+ * the server would boot the client locally before a later run could settle
+ * it.
  */
 
 enum fix_outcome {

@@ -79,7 +79,8 @@ struct txn_obs {
 enum txn_decision {
 	TXN_FORWARD,		/* finish the commit, then hooks and receipt */
 	TXN_BACK,		/* restore the backups, then apply again */
-	TXN_GIVE_UP,		/* attempts used up: restore, report failed */
+	TXN_GIVE_UP,		/* last try (attempts used up, or the server's
+				 * final boot): restore, report failed */
 	TXN_STUCK,		/* neither direction possible: leave it all */
 };
 
@@ -146,10 +147,12 @@ void txn_observe(struct txn *t, struct txn_obs *obs);
  * @v j		the journal as read (attempt not yet counted up)
  * @v obs	where its steps stand
  * @v have_hooks	the hooks of the fix can be run (its bundle is at hand)
+ * @v final_boot	this is the last quarantine boot the server allows for
+ *		the fix: restore rather than try again (as after TXN_ATTEMPTS)
  * @v why	set to the first step that blocks a direction, or SIZE_MAX
  */
 enum txn_decision txn_decide(const struct journal *j, const struct txn_obs *obs,
-			     bool have_hooks, size_t *why);
+			     bool have_hooks, bool final_boot, size_t *why);
 
 /**
  * Commit: every step not yet done, then syncfs.

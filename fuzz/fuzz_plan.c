@@ -45,6 +45,7 @@ static void fp_same(const struct plan *a, const struct plan *b)
 	for (i = 0; i < a->nfixes; i++) {
 		FUZZ_CHECK(fuzz_str_eq(a->fixes[i].id, b->fixes[i].id));
 		FUZZ_CHECK(a->fixes[i].serial == b->fixes[i].serial);
+		FUZZ_CHECK(a->fixes[i].final_boot == b->fixes[i].final_boot);
 		fp_file_same(&a->fixes[i].bundle, &b->fixes[i].bundle);
 		fp_file_same(&a->fixes[i].signature, &b->fixes[i].signature);
 	}

@@ -97,9 +97,20 @@ unsigned agent_precheck(struct http_call *c, const char **why)
 	return status;
 }
 
-/** Add one fix of the plan; @ret 0, or -ENOENT to leave it out */
+/**
+ * Add one fix of the plan: final_boot when this quarantine boot, counted
+ * already, is the last the boot-loop breaker allows for the pair.
+ *
+ * @v inv	inventory, transaction open
+ * @v a		checked request
+ * @v id	fix id
+ * @v max_boots	quarantine boots allowed per pair
+ * @v pf	the plan's entry
+ * @ret rc	0, or -ENOENT to leave it out, or a negative errno
+ */
 static int agent_plan_fix(struct inv *inv, const struct agent_req *a,
-			  const char *id, struct plan_fix *pf)
+			  const char *id, uint64_t max_boots,
+			  struct plan_fix *pf)
 {
 	struct inv_pair pair;
 	struct inv_fix f;
@@ -114,6 +125,7 @@ static int agent_plan_fix(struct inv *inv, const struct agent_req *a,
 		return rc;
 	pf->id = strdup(f.id);
 	pf->serial = f.serial;
+	pf->final_boot = pair.boots >= max_boots;
 	snprintf(url, sizeof(url), "%s%s/bundle", PROTO_PATH_FIX, f.id);
 	pf->bundle.url = strdup(url);
 	pf->bundle.size = f.size;
@@ -132,11 +144,12 @@ static int agent_plan_fix(struct inv *inv, const struct agent_req *a,
  *
  * @v inv	inventory, transaction open
  * @v a		checked request
+ * @v max_boots	quarantine boots allowed per pair
  * @v p		the plan (fixes allocated here)
  * @ret rc	0 or a negative errno
  */
 static int agent_plan_build(struct inv *inv, const struct agent_req *a,
-			    struct plan *p)
+			    uint64_t max_boots, struct plan *p)
 {
 	char ids[PROTO_PLAN_FIXES_MAX][MANIFEST_ID_MAX + 1];
 	size_t n;
@@ -151,7 +164,8 @@ static int agent_plan_build(struct inv *inv, const struct agent_req *a,
 	if (!p->fixes)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
-		rc = agent_plan_fix(inv, a, ids[i], &p->fixes[p->nfixes]);
+		rc = agent_plan_fix(inv, a, ids[i], max_boots,
+				    &p->fixes[p->nfixes]);
 		if (rc == -ENOENT)
 			continue;
 		p->nfixes++;
@@ -188,7 +202,8 @@ enum MHD_Result agent_plan(struct http_call *c)
 		inv_tx_end(inv, -EPERM);
 		goto out;
 	}
-	rc = inv_tx_end(inv, agent_plan_build(inv, &a, p));
+	rc = inv_tx_end(inv, agent_plan_build(inv, &a, c->srv->cfg->max_boots,
+					      p));
 	if (rc == 0)
 		rc = plan_format(p, &out);
 	if (rc < 0) {

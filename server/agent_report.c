@@ -2,7 +2,10 @@
 /*
  * POST /api/v1/report and POST /api/v1/log: the end of an agent's session.
  * A report is answered only once its transaction is committed
- * (synchronous=FULL), and is recorded once per (token, fix).
+ * (synchronous=FULL), and is recorded once per (token, fix).  A report that
+ * says "applied" moves its pair to applied only if its evidence matches the
+ * fix's manifest (server/evidence.h); else the pair is failed, with the
+ * first mismatch as its reason.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -12,16 +15,19 @@
 #include "common/protocol.h"
 #include "common/report.h"
 #include "server/agent.h"
+#include "server/evidence.h"
+#include "server/fixmanifest.h"
 #include "server/inventory.h"
 #include "server/log.h"
 
 /**
- * The result already recorded for (token, fix), if any.
+ * The state a report already recorded for (token, fix) moved its pair to,
+ * if there is one.
  *
  * @v inv	inventory
  * @v a		checked request
  * @v fix	fix id
- * @v result	the recorded result
+ * @v result	that state
  * @ret rc	0 (found), -ENOENT, or a negative errno
  */
 static int report_find(struct inv *inv, const struct agent_req *a,
@@ -30,8 +36,8 @@ static int report_find(struct inv *inv, const struct agent_req *a,
 	sqlite3_stmt *st;
 	int rc, src;
 
-	rc = inv_prepare(inv, &st, "SELECT result FROM reports WHERE "
-			 "token_hash = ?1 AND fix_id = ?2");
+	rc = inv_prepare(inv, &st, "SELECT coalesce(state, result) FROM reports "
+			 "WHERE token_hash = ?1 AND fix_id = ?2");
 	if (rc < 0)
 		return rc;
 	sqlite3_bind_blob(st, 1, a->tok.hash, TOKEN_HASH_LEN, SQLITE_TRANSIENT);
@@ -46,16 +52,19 @@ static int report_find(struct inv *inv, const struct agent_req *a,
 }
 
 /**
- * Store the report row with its evidence.
+ * Store the report row with its evidence, as sent, and the state it moved
+ * the pair to.
  *
  * @v inv	inventory, transaction open
  * @v a		checked request
  * @v r		parsed report
  * @v body	the same body as JSON, for the target and evidence as sent
+ * @v state	the pair's new state
  * @ret rc	0 or a negative errno
  */
 static int report_store(struct inv *inv, const struct agent_req *a,
-			const struct report *r, json_t *body)
+			const struct report *r, json_t *body,
+			enum pair_state state)
 {
 	json_t *target = json_object_get(body, "target");
 	json_t *evidence = json_object_get(body, "evidence");
@@ -66,8 +75,8 @@ static int report_store(struct inv *inv, const struct agent_req *a,
 
 	rc = ev ? inv_prepare(inv, &st, "INSERT INTO reports (token_hash, "
 			      "client_id, fix_id, serial, result, reason, target,"
-			      " evidence, time) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-			      "?7, ?8, ?9)") : -ENOMEM;
+			      " evidence, time, state) VALUES (?1, ?2, ?3, ?4, ?5,"
+			      " ?6, ?7, ?8, ?9, ?10)") : -ENOMEM;
 	if (rc < 0)
 		goto out;
 	sqlite3_bind_blob(st, 1, a->tok.hash, TOKEN_HASH_LEN, SQLITE_TRANSIENT);
@@ -82,6 +91,7 @@ static int report_store(struct inv *inv, const struct agent_req *a,
 		sqlite3_bind_text(st, 7, tg, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 8, ev, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 9, a->now);
+	sqlite3_bind_text(st, 10, state_name(state), -1, SQLITE_STATIC);
 	rc = inv_step_done(inv, st, "store report");
 out:
 	free(tg);
@@ -96,6 +106,48 @@ static enum pair_state report_state(enum report_result r)
 		r == REPORT_SKIPPED ? ST_SKIPPED : ST_FAILED;
 }
 
+/* What a report does to its pair. */
+struct report_verdict {
+	enum pair_state state;
+	const char *reason;		/* stored with the state: the agent's, or why */
+	char why[EVIDENCE_WHY_MAX];	/* the evidence's first mismatch */
+};
+
+/**
+ * Judge a report: "applied" stands only if its evidence matches the
+ * manifest of the fix (of the serial the inventory holds, the only one it
+ * keeps); else the pair is failed, with the mismatch as its reason.
+ *
+ * @v srv	server
+ * @v f		the fix
+ * @v r		parsed report
+ * @v v		the verdict
+ * @ret rc	0, or a negative errno: the manifest could not be had
+ */
+static int report_judge(const struct srv *srv, const struct inv_fix *f,
+			const struct report *r, struct report_verdict *v)
+{
+	int rc;
+
+	v->state = report_state(r->result);
+	v->reason = r->reason;
+	if (r->result != REPORT_APPLIED)
+		return 0;
+	if (r->serial != f->serial) {
+		snprintf(v->why, sizeof(v->why), "evidence: not checked: the "
+			 "report is of serial %llu, the server keeps the manifest "
+			 "of serial %llu only", (unsigned long long)r->serial,
+			 (unsigned long long)f->serial);
+	} else {
+		rc = fixmanifest_check(srv, f, r, v->why, sizeof(v->why));
+		if (rc != -EBADMSG)
+			return rc;
+	}
+	v->state = ST_FAILED;
+	v->reason = v->why;
+	return 0;
+}
+
 /**
  * Record a report, transaction open.
  *
@@ -103,13 +155,14 @@ static enum pair_state report_state(enum report_result r)
  * @v a		checked request
  * @v r		parsed report
  * @v body	the body as JSON
+ * @v v		the verdict, when committed
  * @v ret	the reply (every outcome but an inventory error)
  * @ret rc	0 (commit), -EPERM (refused or duplicate: roll back), or an
  *		inventory error
  */
 static int report_apply(struct http_call *c, const struct agent_req *a,
 			const struct report *r, json_t *body,
-			enum MHD_Result *ret)
+			struct report_verdict *v, enum MHD_Result *ret)
 {
 	struct inv *inv = c->srv->inv;
 	char done[16];
@@ -148,22 +201,30 @@ static int report_apply(struct http_call *c, const struct agent_req *a,
 				  r->fix, (unsigned long long)f.serial);
 		return -EPERM;
 	}
-	rc = state_move(inv, &pair, report_state(r->result), r->reason, a->now);
+	if (!state_allowed(pair.state, report_state(r->result))) {
+		rc = -EPERM;
+	} else if (report_judge(c->srv, &f, r, v) < 0) {
+		*ret = http_error(c, 500, "cannot check the evidence: the manifest "
+				  "of %s is unreadable", r->fix);
+		return -EPERM;
+	} else {
+		rc = state_move(inv, &pair, v->state, v->reason, a->now);
+	}
 	if (rc == -EPERM) {
 		*ret = http_error(c, 409, "fix %s is %s for this client: report "
 				  "refused", r->fix, state_name(pair.state));
 		return rc;
 	}
-	if (rc == 0 && r->result == REPORT_APPLIED) {
+	if (rc == 0 && v->state == ST_APPLIED) {
 		pair.applied_serial = r->serial;
 		rc = inv_pair_store(inv, &pair, a->now);
 	}
 	if (rc == 0)
-		rc = report_store(inv, a, r, body);
+		rc = report_store(inv, a, r, body, v->state);
 	if (rc == 0)
 		rc = inv_event_add(inv, a->now, a->tok.client_id, r->fix,
-				   "report", NULL, report_result_name(r->result),
-				   r->reason);
+				   "report", NULL, state_name(v->state),
+				   v->reason);
 	return rc;
 }
 
@@ -177,6 +238,7 @@ enum MHD_Result agent_report(struct http_call *c)
 {
 	struct err err = { .msg = "" };
 	struct inv *inv = c->srv->inv;
+	struct report_verdict v;
 	struct report *r = NULL;
 	json_t *body = NULL;
 	struct agent_req a;
@@ -198,15 +260,17 @@ enum MHD_Result agent_report(struct http_call *c)
 		report_free(r);
 		return http_error(c, 400, "invalid report: %s", err.msg);
 	}
-	rc = inv_tx_end(inv, report_apply(c, &a, r, body, &ret));
+	rc = inv_tx_end(inv, report_apply(c, &a, r, body, &v, &ret));
 	if (rc == 0) {
-		log_info("agent", "%s: %s serial %llu %s%s%s", a.mac, r->fix,
-			 (unsigned long long)r->serial,
-			 report_result_name(r->result),
-			 r->reason && *r->reason ? ": " : "",
-			 r->reason ? r->reason : "");
+		log_msg(v.reason == v.why ? LOG_LVL_WARN : LOG_LVL_INFO, "agent",
+			"%s: %s serial %llu %s%s%s%s", a.mac, r->fix,
+			(unsigned long long)r->serial,
+			report_result_name(r->result),
+			v.reason == v.why ? ", refused: failed" : "",
+			v.reason && *v.reason ? ": " : "",
+			v.reason ? v.reason : "");
 		ret = http_json(c, 200, json_pack("{s:s}", "state",
-			report_result_name(r->result)));
+						  state_name(v.state)));
 	} else if (rc != -EPERM) {
 		ret = http_error(c, 500, "inventory error: report not recorded");
 	}

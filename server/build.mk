@@ -6,7 +6,7 @@
 FIXSRV_LIB_MODULES := log config db db_stmt db_tx inv_client inv_fix inv_event inv_stats \
 	state bootdecide boottoken bootscript bootserve wolpace waker wolsend \
 	wake http http_file boot_http agent agent_report admin admin_fix \
-	import fixstore listen
+	import fixstore fixmanifest evidence listen
 FIXSRV_LIB := $(B)/host/server/libfixsrv.a
 FIXSRV_LDLIBS := $(shell pkg-config --libs libmicrohttpd sqlite3 jansson \
 	libsodium libarchive) -lpthread
@@ -31,7 +31,8 @@ FIXCTL_SRCS += server/fixctl_http.c server/fixctl_client.c \
 FIXCTL_LDLIBS += $(shell pkg-config --libs libcurl jansson)
 
 # Unit tests: server/test/test_<unit>.c, linked with the server library.
-SERVER_TESTS := db state bootdecide boottoken wolpace wolpacket import config
+SERVER_TESTS := db state bootdecide boottoken wolpace wolpacket import config \
+	evidence
 SERVER_TEST_BINS := $(SERVER_TESTS:%=$(B)/host/server/test/test_%)
 
 $(SERVER_TEST_BINS): $(B)/host/server/test/test_%: \
@@ -46,6 +47,7 @@ UNIT_TESTS += $(SERVER_TEST_BINS)
 SERVER_INTEG := server/test/integ-fixsrv.sh server/test/integ-report-durable.sh server/test/integ-fixd-dir.sh \
 	server/test/integ-fixd-ext4.sh server/test/integ-badinput.sh \
 	server/test/integ-restart.sh server/test/integ-wol-netns.sh \
+	server/test/integ-evidence.sh \
 	server/test/integ-dnsmasq-conf.sh server/test/integ-conf-example.sh
 # trust and hardening (issue 5)
 SERVER_INTEG += server/test/integ-serial-rollback.sh server/test/integ-key-rotation.sh \

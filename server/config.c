@@ -72,7 +72,10 @@ int config_defaults(struct config *cfg)
 	cfg->keys_dir = strdup("/etc/fixnet/keys");
 	cfg->user = strdup("fixnet");
 	cfg->log_level = strdup("info");
-	cfg->kernel_args = strdup("console=tty0 console=ttyS0,115200 panic=0");
+	/* panic=10: a panicking secondary OS reboots after 10 s; the next
+	 * PXE boot counts against max_boots, so the boot-loop breaker ends a
+	 * loop of panics (panic=0 would hang the client for good) */
+	cfg->kernel_args = strdup("console=tty0 console=ttyS0,115200 panic=10");
 	cfg->token_ttl = 1800;
 	cfg->max_boots = 3;
 	cfg->boot_retries = 5;

@@ -105,6 +105,12 @@ static const char *const inv_migrations[] = {
 	"  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"
 	"CREATE TRIGGER events_no_delete BEFORE DELETE ON events"
 	"  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;",
+	/* 2: the manifest of each fix, as published (the evidence of an
+	 * applied report is checked against it; NULL for a fix added before:
+	 * read from its stored bundle), and the state a report moved its pair
+	 * to (NULL before: its result) */
+	"ALTER TABLE fixes ADD COLUMN manifest TEXT;"
+	"ALTER TABLE reports ADD COLUMN state TEXT;",
 };
 
 #define INV_SCHEMA_VERSION \

@@ -25,6 +25,7 @@
 
 #include "common/crypto.h"
 #include "common/keyring.h"
+#include "server/fixmanifest.h"
 #include "server/http.h"
 #include "server/inventory.h"
 #include "server/listen.h"
@@ -358,6 +359,8 @@ static int fixsrv_run(const struct config *cfg, struct srv *srv)
 	if (rc == 0)
 		rc = inv_open(db, &srv->inv);
 	if (rc == 0)
+		rc = fixmanifests_new(&srv->manifests);
+	if (rc == 0)
 		rc = fixsrv_waker(cfg, &wc, srv);
 	if (rc == 0)
 		rc = http_start(&d, srv, s.pub, s.admin, s.admin_tcp);
@@ -370,6 +373,7 @@ static int fixsrv_run(const struct config *cfg, struct srv *srv)
 	}
 	http_stop(&d);
 	waker_free(srv->waker);
+	fixmanifests_free(srv->manifests);
 	inv_close(srv->inv);
 	wolsend_close(&s.ws);
 	if (s.admin >= 0) {

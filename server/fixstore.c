@@ -1,6 +1,4 @@
 /* SPDX-License-Identifier: MIT */
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -14,6 +12,7 @@
 #include "common/keyring.h"
 #include "common/manifest.h"
 #include "common/minisign.h"
+#include "server/fixmanifest.h"
 #include "server/fixstore.h"
 #include "server/log.h"
 
@@ -69,61 +68,6 @@ static int fixstore_hash(int fd, uint8_t b2[MINISIGN_HASH_LEN],
 err:
 	free(chunk);
 	return -errno;
-}
-
-/**
- * Read and parse the manifest, the bundle's first member.
- *
- * @v fd	the bundle
- * @v out	the manifest
- * @v err	why not
- * @ret rc	0, -EINVAL, -EFBIG, -ENOMEM
- */
-static int fixstore_manifest(int fd, struct manifest **out, struct err *err)
-{
-	struct archive *a = archive_read_new();
-	struct archive_entry *e;
-	char *json = NULL;
-	la_ssize_t n;
-	int rc = -EINVAL;
-
-	if (!a)
-		return -ENOMEM;
-	archive_read_support_filter_all(a);
-	archive_read_support_format_tar(a);
-	if (lseek(fd, 0, SEEK_SET) < 0 ||
-	    archive_read_open_fd(a, fd, FIXSTORE_CHUNK) != ARCHIVE_OK ||
-	    archive_read_next_header(a, &e) != ARCHIVE_OK) {
-		err_set(err, -EINVAL, "not a bundle: %s", archive_error_string(a)
-			? archive_error_string(a) : "unreadable archive");
-		goto out;
-	}
-	if (strcmp(archive_entry_pathname(e), MANIFEST_MEMBER) != 0 ||
-	    !archive_entry_size_is_set(e)) {
-		err_set(err, -EINVAL, "not a bundle: the first member is not %s",
-			MANIFEST_MEMBER);
-		goto out;
-	}
-	if (archive_entry_size(e) > MANIFEST_MAX_BYTES) {
-		rc = err_set(err, -EFBIG, "manifest over %d bytes",
-			     MANIFEST_MAX_BYTES);
-		goto out;
-	}
-	json = malloc((size_t)archive_entry_size(e) + 1);
-	if (!json) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	n = archive_read_data(a, json, (size_t)archive_entry_size(e));
-	if (n != archive_entry_size(e)) {
-		err_set(err, -EINVAL, "not a bundle: manifest truncated");
-		goto out;
-	}
-	rc = manifest_parse(json, (size_t)n, out, err);
-out:
-	free(json);
-	archive_read_free(a);
-	return rc;
 }
 
 /** Write the signature file and fsync it. */
@@ -224,17 +168,20 @@ static int fixstore_serial_check(struct inv *inv, const struct inv_fix *f,
 }
 
 /**
- * Check the serial, store the row, re-pend; transaction open.
+ * Check the serial, store the row and the manifest, re-pend; transaction
+ * open.
  *
  * @v inv	inventory
  * @v f		the new fix
+ * @v manifest, mlen	its manifest member as published
  * @v old	the serial stored before (0 if new)
  * @v why, err	the refusal
  * @ret rc	0, -EPERM, or a negative errno
  */
 static int fixstore_record(struct inv *inv, const struct inv_fix *f,
-			   uint64_t *old, size_t *repended,
-			   enum fixstore_refusal *why, struct err *err)
+			   const char *manifest, size_t mlen, uint64_t *old,
+			   size_t *repended, enum fixstore_refusal *why,
+			   struct err *err)
 {
 	char msg[128];
 	int rc;
@@ -243,6 +190,8 @@ static int fixstore_record(struct inv *inv, const struct inv_fix *f,
 	if (rc < 0)
 		return rc;
 	rc = inv_fix_put(inv, f);
+	if (rc == 0)
+		rc = inv_fix_manifest_put(inv, f->id, manifest, mlen);
 	if (rc == 0)
 		rc = fixstore_repend(inv, f, f->added, repended);
 	snprintf(msg, sizeof(msg), "serial %llu, key %s",
@@ -313,12 +262,14 @@ static int fixstore_verify(const struct srv *srv, const char *sig,
  * @v upload_fd	the upload
  * @v sig, siglen	its .minisig
  * @v out	the fix row to be
+ * @v json, jlen	its manifest member as published (free())
  * @v why, err	the refusal
  * @ret rc	0, -EPERM, or a negative errno
  */
 static int fixstore_read(const struct srv *srv, int upload_fd,
 			 const char *sig, size_t siglen, struct inv_fix *out,
-			 enum fixstore_refusal *why, struct err *err)
+			 char **json, size_t *jlen, enum fixstore_refusal *why,
+			 struct err *err)
 {
 	uint8_t b2[MINISIGN_HASH_LEN], sha[SHA256_LEN];
 	struct manifest *m = NULL;
@@ -330,7 +281,9 @@ static int fixstore_read(const struct srv *srv, int upload_fd,
 	rc = fixstore_verify(srv, sig, siglen, b2, out, why, err);
 	if (rc < 0)
 		return rc;
-	rc = fixstore_manifest(upload_fd, &m, err);
+	rc = fixmanifest_read(upload_fd, json, jlen, err);
+	if (rc == 0)
+		rc = manifest_parse(*json, *jlen, &m, err);
 	if (rc < 0) {
 		*why = FIXSTORE_BAD_INPUT;
 		return rc == -ENOMEM ? rc : -EPERM;
@@ -408,6 +361,8 @@ int fixstore_add(const struct srv *srv, int upload_fd, const char *upload_path,
 		 struct inv_fix *out, size_t *repended,
 		 enum fixstore_refusal *why, struct err *err)
 {
+	char *json = NULL;
+	size_t jlen = 0;
 	uint64_t old = 0;
 	int rc, lock;
 
@@ -415,9 +370,12 @@ int fixstore_add(const struct srv *srv, int upload_fd, const char *upload_path,
 	*repended = 0;
 	*why = FIXSTORE_OK;
 	out->added = now;
-	rc = fixstore_read(srv, upload_fd, sig, siglen, out, why, err);
-	if (rc < 0)
+	rc = fixstore_read(srv, upload_fd, sig, siglen, out, &json, &jlen, why,
+			   err);
+	if (rc < 0) {
+		free(json);
 		return rc;
+	}
 	/* one add at a time, from every admin listener */
 	lock = open(srv->fixes_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (lock < 0 || flock(lock, LOCK_EX) < 0) {
@@ -432,8 +390,9 @@ int fixstore_add(const struct srv *srv, int upload_fd, const char *upload_path,
 		goto out;
 	rc = inv_tx_begin(srv->inv);
 	if (rc == 0)
-		rc = inv_tx_end(srv->inv, fixstore_record(srv->inv, out, &old,
-							  repended, why, err));
+		rc = inv_tx_end(srv->inv, fixstore_record(srv->inv, out, json,
+							  jlen, &old, repended,
+							  why, err));
 	if (rc < 0)
 		fixstore_unlink(srv, out->id, out->serial);
 	else if (old)	/* downloads under way keep their open descriptor */
@@ -441,5 +400,6 @@ int fixstore_add(const struct srv *srv, int upload_fd, const char *upload_path,
 out:
 	if (lock >= 0)
 		close(lock);
+	free(json);
 	return rc;
 }

@@ -14,7 +14,9 @@
  * verifies against keys_dir (revoked keys refused) and its manifest parses;
  * a fix id already stored needs a higher serial.  Files are stored under
  * state_dir/fixes/ as ID@SERIAL.fix and ID@SERIAL.fix.minisig, fsync'ed,
- * and the inventory row that points at them is the atomic switch.
+ * and the inventory row that points at them (with the manifest member as
+ * published, which reports' evidence is checked against) is the atomic
+ * switch.
  */
 
 enum fixstore_refusal {

@@ -424,7 +424,11 @@ static json_t *pair_json_row(sqlite3_stmt *st)
 			 "updated", inv_col_json_int(st, 5));
 }
 
-/** One report row as an object (evidence parsed back into JSON). */
+/**
+ * One report row as an object (evidence parsed back into JSON): "result"
+ * as the agent sent it, "state" what fixsrv made of it (failed when the
+ * evidence of an applied fix did not match its manifest).
+ */
 static json_t *report_json_row(sqlite3_stmt *st)
 {
 	const char *ev = (const char *)sqlite3_column_text(st, 5);
@@ -432,13 +436,14 @@ static json_t *report_json_row(sqlite3_stmt *st)
 	json_t *evj = ev ? json_loads(ev, 0, NULL) : NULL;
 	json_t *tgj = tg ? json_loads(tg, 0, NULL) : NULL;
 
-	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
 			 "fix", inv_col_json_str(st, 0), "serial", inv_col_json_int(st, 1),
 			 "result", inv_col_json_str(st, 2),
 			 "reason", inv_col_json_str(st, 3),
 			 "target", tgj ? tgj : json_null(),
 			 "evidence", evj ? evj : json_null(),
-			 "time", inv_col_json_int(st, 6));
+			 "time", inv_col_json_int(st, 6),
+			 "state", inv_col_json_str(st, 7));
 }
 
 /**
@@ -476,8 +481,8 @@ int inv_client_show_json(struct inv *inv, const struct inv_client *c,
 	if (rc < 0)
 		goto err;
 	rc = inv_prepare(inv, &st, "SELECT fix_id, serial, result, reason, "
-			 "target, evidence, time FROM reports WHERE "
-			 "client_id = ?1 ORDER BY id");
+			 "target, evidence, time, coalesce(state, result) FROM "
+			 "reports WHERE client_id = ?1 ORDER BY id");
 	if (rc < 0)
 		goto err;
 	sqlite3_bind_int64(st, 1, c->id);

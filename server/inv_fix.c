@@ -59,7 +59,8 @@ int inv_fix_put(struct inv *inv, const struct inv_fix *f)
 			 " sig_size, keyid, description, added) VALUES (?1, ?2,"
 			 " ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (id) DO UPDATE SET"
 			 " serial = ?2, size = ?3, sha256 = ?4, sig_size = ?5,"
-			 " keyid = ?6, description = ?7, added = ?8");
+			 " keyid = ?6, description = ?7, added = ?8,"
+			 " manifest = NULL");
 	if (rc < 0)
 		return rc;
 	sqlite3_bind_text(st, 1, f->id, -1, SQLITE_TRANSIENT);
@@ -71,6 +72,78 @@ int inv_fix_put(struct inv *inv, const struct inv_fix *f)
 	sqlite3_bind_text(st, 7, f->description, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 8, f->added);
 	return inv_step_done(inv, st, "store fix");
+}
+
+/**
+ * Store the manifest of a fix, as published.
+ *
+ * @v inv	inventory, transaction open
+ * @v id	fix id (its row stored first)
+ * @v json	the manifest member's text
+ * @v len	its length
+ * @ret rc	0, -ENOENT (no such fix), or a negative errno
+ */
+int inv_fix_manifest_put(struct inv *inv, const char *id, const char *json,
+			 size_t len)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (len > MANIFEST_MAX_BYTES)
+		return -EFBIG;
+	rc = inv_prepare(inv, &st, "UPDATE fixes SET manifest = ?2 WHERE id = ?1");
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, json, (int)len, SQLITE_TRANSIENT);
+	rc = inv_step_done(inv, st, "store manifest");
+	if (rc == 0 && sqlite3_changes(inv->db) != 1)
+		rc = -ENOENT;
+	return rc;
+}
+
+/**
+ * Read the manifest of a fix.
+ *
+ * @v inv	inventory
+ * @v id	fix id
+ * @v json	its text, NUL-terminated (free())
+ * @v len	its length
+ * @ret rc	0, -ENOENT (no such fix), -ENODATA (none stored: the fix was
+ *		added before schema version 2), or a negative errno
+ */
+int inv_fix_manifest_get(struct inv *inv, const char *id, char **json,
+			 size_t *len)
+{
+	sqlite3_stmt *st;
+	const char *t;
+	int rc, src;
+
+	rc = inv_prepare(inv, &st, "SELECT manifest FROM fixes WHERE id = ?1");
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	src = sqlite3_step(st);
+	if (src != SQLITE_ROW) {
+		rc = src == SQLITE_DONE ? -ENOENT : inv_rc(inv, src, "read manifest");
+		goto out;
+	}
+	t = (const char *)sqlite3_column_text(st, 0);
+	*len = (size_t)sqlite3_column_bytes(st, 0);
+	if (!t) {
+		rc = -ENODATA;
+		goto out;
+	}
+	*json = malloc(*len + 1);
+	if (!*json) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	memcpy(*json, t, *len);
+	(*json)[*len] = '\0';
+out:
+	inv_finalize(inv, st);
+	return rc;
 }
 
 /** One fix row as an object. */

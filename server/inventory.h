@@ -216,8 +216,23 @@ int inv_group_show_json(struct inv *inv, const char *name, json_t **out);
 /** @ret 0, -ENOENT */
 int inv_fix_get(struct inv *inv, const char *id, struct inv_fix *f);
 
-/** Insert, or replace the row of the same id. */
+/** Insert, or replace the row of the same id (its manifest cleared). */
 int inv_fix_put(struct inv *inv, const struct inv_fix *f);
+
+/**
+ * Store the manifest of a fix, the member's text as published (after
+ * inv_fix_put()).  @ret 0, -ENOENT (no such fix), -EFBIG
+ */
+int inv_fix_manifest_put(struct inv *inv, const char *id, const char *json,
+			 size_t len);
+
+/**
+ * The manifest text of a fix (NUL-terminated; free() it).
+ * @ret 0, -ENOENT (no such fix), -ENODATA (none stored: added before
+ *	schema version 2)
+ */
+int inv_fix_manifest_get(struct inv *inv, const char *id, char **json,
+			 size_t *len);
 
 /** Every fix as a JSON array, with counts of pairs by state. */
 int inv_fix_list_json(struct inv *inv, json_t **out);

@@ -9,19 +9,21 @@
 #include "server/bootscript.h"
 #include "server/config.h"
 
+struct fixmanifests;
 struct inv;
 struct waker;
 
 /*
  * The fix server's context, built by main and passed down to every handler.
- * Read-only once the HTTP daemons run, except through the inventory's and
- * the waker's own locks.
+ * Read-only once the HTTP daemons run, except through the inventory's, the
+ * waker's and the manifest cache's own locks.
  */
 struct srv {
 	const struct config *cfg;
 	struct inv *inv;
 	struct bootscripts scripts;
 	struct waker *waker;		/* NULL: no wol_broadcast configured */
+	struct fixmanifests *manifests;	/* the fixes' manifests (own lock) */
 	char retries[24];		/* boot_retries as text */
 	char *admin_token;		/* TCP admin bearer token, or NULL */
 	char fixes_dir[4096];		/* state_dir/fixes */

@@ -146,6 +146,64 @@ static void test_format_refuses_invalid(void **state)
 	buf_free(&b);
 }
 
+#define FINAL(id, v) \
+	"{\"id\":\"" id "\",\"serial\":3," \
+	"\"bundle\":{\"url\":\"/api/v1/fix/" id "/bundle\",\"size\":12345," \
+	"\"sha256\":\"" SHA "\"}," \
+	"\"signature\":{\"url\":\"/api/v1/fix/" id "/signature\",\"size\":297}," \
+	"\"final_boot\":" v "}"
+
+/* final_boot: optional, false when absent; true and false both read. */
+static void test_final_boot_parsed(void **state)
+{
+	static const char json[] = PLAN(FINAL("a", "true") "," FINAL("b", "false")
+					"," FIX("c"));
+	struct plan *p;
+	struct err e;
+
+	(void)state;
+	assert_int_equal(plan_parse(json, strlen(json), &p, &e), 0);
+	assert_int_equal(p->nfixes, 3);
+	assert_true(p->fixes[0].final_boot);
+	assert_false(p->fixes[1].final_boot);
+	assert_false(p->fixes[2].final_boot);
+	plan_free(p);
+}
+
+/* final_boot must be a boolean. */
+static void test_final_boot_not_boolean(void **state)
+{
+	(void)state;
+	refused(PLAN(FINAL("a", "1")), "fixes[0].final_boot: not a boolean");
+	refused(PLAN(FINAL("a", "\"true\"")), "final_boot: not a boolean");
+	refused(PLAN(FINAL("a", "null")), "final_boot: not a boolean");
+}
+
+/*
+ * format writes final_boot only when it is true: a plan without it keeps
+ * its canonical text (the fuzz corpus' fixed points), one with it reads
+ * back the same.
+ */
+static void test_final_boot_format(void **state)
+{
+	static const char json[] = PLAN(FINAL("a", "true") "," FINAL("b", "false"));
+	struct plan *p, *back;
+	struct err e;
+	struct buf b;
+
+	(void)state;
+	assert_int_equal(plan_parse(json, strlen(json), &p, &e), 0);
+	buf_init(&b, PROTO_PLAN_MAX);
+	assert_int_equal(plan_format(p, &b), 0);
+	assert_string_equal(b.data, PLAN(FINAL("a", "true") "," FIX("b")) "\n");
+	assert_int_equal(plan_parse(b.data, b.len, &back, &e), 0);
+	assert_true(back->fixes[0].final_boot);
+	assert_false(back->fixes[1].final_boot);
+	plan_free(back);
+	plan_free(p);
+	buf_free(&b);
+}
+
 /* URLs must be paths on the server that answered. */
 static void test_bad_urls(void **state)
 {
@@ -289,6 +347,9 @@ int main(void)
 		cmocka_unit_test(test_parse_empty),
 		cmocka_unit_test(test_format_round_trip),
 		cmocka_unit_test(test_format_refuses_invalid),
+		cmocka_unit_test(test_final_boot_parsed),
+		cmocka_unit_test(test_final_boot_not_boolean),
+		cmocka_unit_test(test_final_boot_format),
 		cmocka_unit_test(test_bad_urls),
 		cmocka_unit_test(test_bad_sizes),
 		cmocka_unit_test(test_bad_header),

@@ -27,6 +27,7 @@ struct fx {
 	struct log log;
 	struct fix_ctx ctx;
 	struct report r;
+	bool final_boot;	/* run()'s plan says final_boot */
 };
 
 static struct fx *fx_new(void)
@@ -65,7 +66,8 @@ static enum fix_outcome run(struct fx *f, uint64_t serial, const char *content,
 			    uint64_t plan_serial, bool bad_sha)
 {
 	struct tl_op ops[] = { { MANIFEST_OP_PUT, "etc/app.conf", content, 0644, 0, 0 } };
-	struct plan_fix pf = { .id = "app-fix", .serial = plan_serial ? plan_serial : serial };
+	struct plan_fix pf = { .id = "app-fix", .serial = plan_serial ? plan_serial : serial,
+			       .final_boot = f->final_boot };
 	enum fix_outcome o;
 	uint8_t *data;
 	size_t len, siglen;
@@ -263,9 +265,9 @@ static void keep_event(void *cls, const char *fix, const char *message)
  * Apply serial 1 of "v1\n" over "v0\n" up to its commit (committed or not)
  * and stop there, as a power cut would.
  */
-static void cut_apply(struct fx *f, bool committed)
+static void cut_apply_ops(struct fx *f, const struct tl_op *ops, size_t n,
+			  bool committed)
 {
-	struct tl_op ops[] = { { MANIFEST_OP_PUT, "etc/app.conf", "v1\n", 0644, 0, 0 } };
 	struct bundle *b;
 	struct target t;
 	struct apply a;
@@ -273,7 +275,7 @@ static void cut_apply(struct fx *f, bool committed)
 	size_t len;
 
 	tl_write(f->root, "etc/app.conf", "v0\n", 3, 0644);
-	data = tl_bundle("app-fix", 1, NULL, ops, 1, &len);
+	data = tl_bundle("app-fix", 1, NULL, ops, n, &len);
 	assert_int_equal(bundle_parse(data, len, &b, NULL), 0);
 	sha_buf(data, len, sha);
 	assert_int_equal(target_open_dir(f->root, &t, NULL), 0);
@@ -287,6 +289,14 @@ static void cut_apply(struct fx *f, bool committed)
 	target_close(&t);
 	bundle_free(b);
 	free(data);
+}
+
+/** cut_apply_ops() of the one put of run(). */
+static void cut_apply(struct fx *f, bool committed)
+{
+	struct tl_op ops[] = { { MANIFEST_OP_PUT, "etc/app.conf", "v1\n", 0644, 0, 0 } };
+
+	cut_apply_ops(f, ops, 1, committed);
 }
 
 static void test_interrupted_apply_completed_and_told(void **state)
@@ -308,6 +318,136 @@ static void test_interrupted_apply_completed_and_told(void **state)
 	tl_sha_hex("v0\n", v0);
 	hex_encode(f->r.evidence[0].before, SHA256_LEN, got);
 	assert_string_equal(got, v0);
+	fx_free(f);
+}
+
+/* A put and a delete glob: what evidence tests apply. */
+static const struct tl_op ev_ops[] = {
+	{ MANIFEST_OP_PUT, "etc/app.conf", "v1\n", 0644, 0, 0 },
+	{ MANIFEST_OP_DELETE, "var/old*.log", NULL, 0, 5, 0 },
+};
+
+/** Run the bundle of ev_ops (serial 1) through fix_run(). */
+static enum fix_outcome run_ev(struct fx *f)
+{
+	struct plan_fix pf = { .id = "app-fix", .serial = 1 };
+	enum fix_outcome o;
+	uint8_t *data;
+	size_t len, siglen;
+	char *sig;
+
+	data = tl_bundle("app-fix", 1, NULL, ev_ops, 2, &len);
+	sig = tl_sign(&f->sk, data, len, "timestamp:1", &siglen);
+	sha_buf(data, len, pf.bundle.sha256);
+	pf.bundle.has_sha256 = 1;
+	fix_report_clear(&f->r);
+	assert_int_equal(fix_report_init(&f->r, &pf), 0);
+	o = fix_run(&f->ctx, &pf, data, len, sig, siglen, &f->r);
+	free(data);
+	free(sig);
+	return o;
+}
+
+/**
+ * The report's evidence is what fixsrv checks against the manifest: the put
+ * at its new content, then (unless deleted is 0) var/old1.log and
+ * var/old2.log deleted (after null), and nothing else.
+ */
+static void expect_evidence(struct fx *f, size_t deleted)
+{
+	static const char *const gone[] = { "var/old1.log", "var/old2.log" };
+	char v1[65], got[65];
+
+	tl_sha_hex("v1\n", v1);
+	assert_int_equal(f->r.nevidence, 1 + deleted);
+	assert_string_equal(f->r.evidence[0].path, "etc/app.conf");
+	assert_string_equal(f->r.evidence[0].op, "put");
+	assert_true(f->r.evidence[0].has_after);
+	hex_encode(f->r.evidence[0].after, SHA256_LEN, got);
+	assert_string_equal(got, v1);
+	for (size_t i = 0; i < deleted; i++) {
+		assert_string_equal(f->r.evidence[1 + i].path, gone[i]);
+		assert_string_equal(f->r.evidence[1 + i].op, "delete");
+		assert_true(f->r.evidence[1 + i].has_before);
+		assert_false(f->r.evidence[1 + i].has_after);
+	}
+}
+
+/** The old tree of the evidence tests. */
+static struct fx *fx_ev(void)
+{
+	struct fx *f = fx_new();
+
+	tl_write(f->root, "etc/app.conf", "v0\n", 3, 0644);
+	tl_write(f->root, "var/old1.log", "1", 1, 0644);
+	tl_write(f->root, "var/old2.log", "2", 1, 0644);
+	tl_write(f->root, "var/keep.log", "k", 1, 0644);
+	return f;
+}
+
+/*
+ * Evidence of every touched path: a first apply (the put and each deleted
+ * file), the same bundle again (nothing written: the put, the deletes
+ * having nothing left to match), and a completed interrupted apply (the
+ * journal's steps: the put and each deleted file).
+ */
+static void test_evidence_covers_every_touched_path(void **state)
+{
+	struct fx *f = fx_ev();
+
+	(void)state;
+	assert_int_equal(run_ev(f), FIX_APPLIED);
+	expect_evidence(f, 2);
+	assert_int_equal(run_ev(f), FIX_APPLIED);
+	expect_evidence(f, 0);
+	fx_free(f);
+	f = fx_ev();
+	cut_apply_ops(f, ev_ops, 2, true);
+	assert_int_equal(run_ev(f), FIX_APPLIED);
+	assert_non_null(strstr(f->r.reason, "completed an interrupted apply"));
+	expect_evidence(f, 2);
+	fx_free(f);
+}
+
+/*
+ * The plan's final_boot: an interrupted apply of the fix is rolled back and
+ * the fix reported failed, not completed (nor applied again): the server
+ * boots the client locally next, and no later run would settle it.  (One
+ * whose steps are all done and hooks settled is completed: only its receipt
+ * is left, test_txn.c.)
+ */
+static void test_final_boot_rolls_back_interrupted_apply(void **state)
+{
+	struct fx *f = fx_new();
+	char event[512] = "";
+	static const char why[] = "rolled back an interrupted apply of app-fix "
+		"serial 1 on the last boot the server allows (1 run(s) cut short)";
+
+	(void)state;
+	cut_apply(f, false);	/* journaled; completing it would be possible */
+	f->ctx.event = keep_event;
+	f->ctx.event_cls = event;
+	f->final_boot = true;
+	assert_int_equal(run(f, 1, "v1\n", NULL, NULL, 0, false), FIX_FAILED);
+	expect_content(f, "v0\n");
+	assert_int_equal(f->r.result, REPORT_FAILED);
+	if (strncmp(f->r.reason, why, strlen(why)) != 0)
+		fail_msg("reason \"%s\" does not start with \"%s\"", f->r.reason, why);
+	assert_non_null(strstr(event, why));
+	assert_null(tl_read_at(f->root, ".fixnet/journal", NULL));
+	assert_null(tl_read_at(f->root, ".fixnet/receipts/app-fix.json", NULL));
+	fx_free(f);
+}
+
+/* Without a journal, the final boot applies as any other. */
+static void test_final_boot_without_journal_applies(void **state)
+{
+	struct fx *f = fx_new();
+
+	(void)state;
+	f->final_boot = true;
+	assert_int_equal(run(f, 1, "v1\n", NULL, NULL, 0, false), FIX_APPLIED);
+	expect_content(f, "v1\n");
 	fx_free(f);
 }
 
@@ -344,6 +484,9 @@ int main(void)
 		cmocka_unit_test(test_failed_hook_reason_has_its_output),
 		cmocka_unit_test(test_interrupted_apply_completed_and_told),
 		cmocka_unit_test(test_interrupted_apply_rolled_back_then_applied),
+		cmocka_unit_test(test_final_boot_rolls_back_interrupted_apply),
+		cmocka_unit_test(test_evidence_covers_every_touched_path),
+		cmocka_unit_test(test_final_boot_without_journal_applies),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

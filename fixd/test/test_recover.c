@@ -106,12 +106,23 @@ static void fx_cut(struct fx *f, enum cut cut, uint32_t attempt)
 	apply_free(&a);
 }
 
+/**
+ * Recover with bundle b in hand, on the server's final boot for it or not.
+ * @ret what apply_recover() returns
+ */
+static int fx_recover_final(struct fx *f, const struct bundle *b,
+			    const uint8_t *sha, bool final_boot, struct apply *a)
+{
+	apply_init(a, &f->log, b, &f->t, f->work, sha);
+	a->final_boot = final_boot;
+	return apply_recover(a, &f->rec, &f->err);
+}
+
 /** Recover with bundle b in hand; @ret what apply_recover() returns. */
 static int fx_recover(struct fx *f, const struct bundle *b, const uint8_t *sha,
 		      struct apply *a)
 {
-	apply_init(a, &f->log, b, &f->t, f->work, sha);
-	return apply_recover(a, &f->rec, &f->err);
+	return fx_recover_final(f, b, sha, false, a);
 }
 
 /** Content of root/rel, "" if absent. */
@@ -251,6 +262,50 @@ static void test_third_interrupted_run_gives_up(void **state)
 	fx_free(f);
 }
 
+/*
+ * The server's final boot for the fix (pc13 of qemu-tests/e2e-bootloop-cap):
+ * a committed apply whose hook has not run, which the rules would complete
+ * (running the hook that reset the machine again), is rolled back instead;
+ * the hook does not run, the target holds its old files, no journal stays.
+ */
+static void test_final_boot_rolls_back_and_gives_up(void **state)
+{
+	struct fx *f = fx_new(true);
+	struct apply a;
+
+	(void)state;
+	fx_cut(f, CUT_COMMITTED, 2);
+	expect_new(f);
+	assert_int_equal(fx_recover_final(f, f->b, f->sha, true, &a), 0);
+	assert_int_equal(f->rec.what, APPLY_REC_GAVE_UP);
+	assert_true(f->rec.final_boot);
+	assert_true(f->rec.same);
+	assert_int_equal(f->rec.interrupted, 2);
+	expect_old(f);
+	expect_at(f, "hook.out", "");
+	expect_clean(f);
+	assert_false(exists(f, ".fixnet/receipts/fx.json"));
+	apply_free(&a);
+	fx_free(f);
+}
+
+/* The final boot of another fix id changes nothing for this journal. */
+static void test_final_boot_of_another_fix_keeps_the_rules(void **state)
+{
+	struct fx *f = fx_new(false);
+	struct apply a;
+
+	(void)state;
+	fx_cut(f, CUT_COMMITTED, 1);
+	assert_int_equal(fx_recover_final(f, f->other, f->other_sha, true, &a), 0);
+	assert_false(f->rec.final_boot);
+	assert_int_equal(f->rec.what, APPLY_REC_FORWARD);
+	expect_new(f);
+	expect_clean(f);
+	apply_free(&a);
+	fx_free(f);
+}
+
 static void test_other_fix_with_pending_hooks_rolled_back(void **state)
 {
 	struct fx *f = fx_new(true);
@@ -355,6 +410,8 @@ int main(void)
 		cmocka_unit_test(test_cut_after_receipt_only_cleaned),
 		cmocka_unit_test(test_damaged_stage_rolled_back),
 		cmocka_unit_test(test_third_interrupted_run_gives_up),
+		cmocka_unit_test(test_final_boot_rolls_back_and_gives_up),
+		cmocka_unit_test(test_final_boot_of_another_fix_keeps_the_rules),
 		cmocka_unit_test(test_other_fix_with_pending_hooks_rolled_back),
 		cmocka_unit_test(test_other_fix_without_hooks_completed),
 		cmocka_unit_test(test_malformed_journal_left_alone),

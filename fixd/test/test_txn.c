@@ -49,7 +49,7 @@ static void test_decide_before_commit_goes_forward(void **state)
 	size_t why;
 
 	(void)state;
-	assert_int_equal(txn_decide(j, obs, false, &why), TXN_FORWARD);
+	assert_int_equal(txn_decide(j, obs, false, false, &why), TXN_FORWARD);
 	assert_int_equal(why, SIZE_MAX);
 	journal_free(j);
 }
@@ -63,7 +63,7 @@ static void test_decide_damaged_stage_goes_back(void **state)
 	size_t why;
 
 	(void)state;
-	assert_int_equal(txn_decide(j, obs, true, &why), TXN_BACK);
+	assert_int_equal(txn_decide(j, obs, true, false, &why), TXN_BACK);
 	assert_int_equal(why, 1);
 	journal_free(j);
 }
@@ -75,9 +75,9 @@ static void test_decide_attempts_used_up_gives_up(void **state)
 	size_t why;
 
 	(void)state;
-	assert_int_equal(txn_decide(j, obs, true, &why), TXN_GIVE_UP);
+	assert_int_equal(txn_decide(j, obs, true, false, &why), TXN_GIVE_UP);
 	j->attempt = TXN_ATTEMPTS - 1;
-	assert_int_equal(txn_decide(j, obs, true, &why), TXN_FORWARD);
+	assert_int_equal(txn_decide(j, obs, true, false, &why), TXN_FORWARD);
 	journal_free(j);
 }
 
@@ -88,7 +88,7 @@ static void test_decide_done_finishes_whatever_the_attempts(void **state)
 	size_t why;
 
 	(void)state;
-	assert_int_equal(txn_decide(j, obs, false, &why), TXN_FORWARD);
+	assert_int_equal(txn_decide(j, obs, false, false, &why), TXN_FORWARD);
 	journal_free(j);
 }
 
@@ -100,10 +100,10 @@ static void test_decide_pending_hooks_need_the_bundle(void **state)
 
 	(void)state;
 	j->hooks = 2;
-	assert_int_equal(txn_decide(j, obs, true, &why), TXN_FORWARD);
-	assert_int_equal(txn_decide(j, obs, false, &why), TXN_BACK);
+	assert_int_equal(txn_decide(j, obs, true, false, &why), TXN_FORWARD);
+	assert_int_equal(txn_decide(j, obs, false, false, &why), TXN_BACK);
 	j->hooks_done = true;
-	assert_int_equal(txn_decide(j, obs, false, &why), TXN_FORWARD);
+	assert_int_equal(txn_decide(j, obs, false, false, &why), TXN_FORWARD);
 	journal_free(j);
 }
 
@@ -116,9 +116,9 @@ static void test_decide_rollback_begun_goes_on(void **state)
 
 	(void)state;
 	j->rollback = true;
-	assert_int_equal(txn_decide(j, obs, true, &why), TXN_BACK);
+	assert_int_equal(txn_decide(j, obs, true, false, &why), TXN_BACK);
 	j->attempt = TXN_ATTEMPTS;
-	assert_int_equal(txn_decide(j, obs, true, &why), TXN_GIVE_UP);
+	assert_int_equal(txn_decide(j, obs, true, false, &why), TXN_GIVE_UP);
 	journal_free(j);
 }
 
@@ -132,7 +132,7 @@ static void test_decide_missing_backup_is_stuck(void **state)
 	(void)state;
 	j->steps[0].has_before = true;	/* replaced, backup gone */
 	obs[0].at = TXN_AT_OTHER;
-	assert_int_equal(txn_decide(j, obs, true, &why), TXN_STUCK);
+	assert_int_equal(txn_decide(j, obs, true, false, &why), TXN_STUCK);
 	assert_int_equal(why, 0);
 	journal_free(j);
 }
@@ -145,7 +145,7 @@ static void test_decide_no_backup_but_forward_possible(void **state)
 
 	(void)state;
 	j->steps[0].has_before = true;
-	assert_int_equal(txn_decide(j, obs, true, &why), TXN_FORWARD);
+	assert_int_equal(txn_decide(j, obs, true, false, &why), TXN_FORWARD);
 	journal_free(j);
 }
 
@@ -158,9 +158,79 @@ static void test_decide_delete_changed_meanwhile(void **state)
 	(void)state;
 	j->steps[0].kind = MANIFEST_OP_DELETE;
 	j->steps[0].has_before = true;
-	assert_int_equal(txn_decide(j, obs, true, &why), TXN_BACK);
+	assert_int_equal(txn_decide(j, obs, true, false, &why), TXN_BACK);
 	obs[0].backup = false;
-	assert_int_equal(txn_decide(j, obs, true, &why), TXN_STUCK);
+	assert_int_equal(txn_decide(j, obs, true, false, &why), TXN_STUCK);
+	journal_free(j);
+}
+
+/*
+ * The server's final boot for the fix: an apply that could be completed
+ * (the pc13 case of qemu-tests/e2e-bootloop-cap: a hook that resets the
+ * machine, 2 runs cut short) is rolled back instead, on any attempt.
+ */
+static void test_decide_final_boot_gives_up(void **state)
+{
+	struct journal *j = jr(2, 1);
+	struct txn_obs obs[2] = { { TXN_AT_AFTER, true, false },
+				  { TXN_AT_BEFORE, true, false } };
+	size_t why;
+
+	(void)state;
+	j->hooks = 1;
+	assert_int_equal(txn_decide(j, obs, true, false, &why), TXN_FORWARD);
+	assert_int_equal(txn_decide(j, obs, true, true, &why), TXN_GIVE_UP);
+	j->attempt = 2;
+	assert_int_equal(txn_decide(j, obs, true, true, &why), TXN_GIVE_UP);
+	/* every step done, the hook not yet run: still rolled back */
+	obs[1].at = TXN_AT_AFTER;
+	assert_int_equal(txn_decide(j, obs, true, true, &why), TXN_GIVE_UP);
+	journal_free(j);
+}
+
+/* A roll back that had begun is finished and given up on the final boot. */
+static void test_decide_final_boot_rollback_begun(void **state)
+{
+	struct journal *j = jr(1, 1);
+	struct txn_obs obs[1] = { { TXN_AT_AFTER, false, false } };
+	size_t why;
+
+	(void)state;
+	j->rollback = true;
+	assert_int_equal(txn_decide(j, obs, true, true, &why), TXN_GIVE_UP);
+	journal_free(j);
+}
+
+/*
+ * On the final boot, what is left of an apply whose steps are all done and
+ * whose hooks ran (receipt and cleanup) is still completed: nothing that
+ * was cut short runs again.
+ */
+static void test_decide_final_boot_done_completes(void **state)
+{
+	struct journal *j = jr(1, 2);
+	struct txn_obs obs[1] = { { TXN_AT_AFTER, false, false } };
+	size_t why;
+
+	(void)state;
+	j->hooks = 1;
+	j->hooks_done = true;
+	assert_int_equal(txn_decide(j, obs, true, true, &why), TXN_FORWARD);
+	journal_free(j);
+}
+
+/* On the final boot, an apply that cannot be restored is completed if it can. */
+static void test_decide_final_boot_no_backup_forward(void **state)
+{
+	struct journal *j = jr(1, 1);
+	struct txn_obs obs[1] = { { TXN_AT_OTHER, true, false } };
+	size_t why;
+
+	(void)state;
+	j->steps[0].has_before = true;
+	assert_int_equal(txn_decide(j, obs, true, true, &why), TXN_FORWARD);
+	obs[0].staged = false;
+	assert_int_equal(txn_decide(j, obs, true, true, &why), TXN_STUCK);
 	journal_free(j);
 }
 
@@ -400,6 +470,10 @@ int main(void)
 		cmocka_unit_test(test_decide_missing_backup_is_stuck),
 		cmocka_unit_test(test_decide_no_backup_but_forward_possible),
 		cmocka_unit_test(test_decide_delete_changed_meanwhile),
+		cmocka_unit_test(test_decide_final_boot_gives_up),
+		cmocka_unit_test(test_decide_final_boot_rollback_begun),
+		cmocka_unit_test(test_decide_final_boot_done_completes),
+		cmocka_unit_test(test_decide_final_boot_no_backup_forward),
 		cmocka_unit_test(test_journal_on_disk_before_any_change),
 		cmocka_unit_test(test_rollback_with_hard_link_backups),
 		cmocka_unit_test(test_rollback_with_copied_backups),

@@ -8,8 +8,11 @@
  *
  * boot:   IN lines "MAC"; GET /boot.ipxe for each; OUT gets "MAC TOKEN"
  *         ("MAC -" for a local-boot script).
- * report: IN lines "MAC TOKEN FIX SERIAL"; POST /api/v1/report (result
- *         applied, one evidence entry); OUT gets "MAC TOKEN FIX" for each
+ * report: IN lines "MAC TOKEN FIX SERIAL [AFTER]"; POST /api/v1/report
+ *         (result applied, one evidence entry: a put of etc/av/defs.dat
+ *         whose after is AFTER, 64 hex digits, zeros if not given: fixsrv
+ *         then finds it does not match the manifest and answers failed);
+ *         OUT gets "MAC TOKEN FIX" for each
  *         report acknowledged (200, not a duplicate), written with write(2)
  *         as soon as the answer is read.
  *
@@ -39,7 +42,7 @@
 enum al_mode { AL_BOOT, AL_REPORT };
 
 struct al_item {
-	char *f[4];		/* MAC [TOKEN FIX SERIAL] */
+	char *f[5];		/* MAC [TOKEN FIX SERIAL [AFTER]] */
 	long long us;		/* latency, -1: not answered */
 };
 
@@ -96,13 +99,13 @@ static int al_read(struct al *a, const char *path)
 		}
 		it = &a->items[a->nitems];
 		memset(it, 0, sizeof(*it));
-		for (tok = strtok_r(line, " \t\n", &save); tok && n < 4;
+		for (tok = strtok_r(line, " \t\n", &save); tok && n < 5;
 		     tok = strtok_r(NULL, " \t\n", &save))
 			if (!(it->f[n++] = strdup(tok)))
 				return -ENOMEM;
 		if (n == 0)
 			continue;
-		if (n != (a->mode == AL_BOOT ? 1 : 4))
+		if (a->mode == AL_BOOT ? n != 1 : n != 4 && n != 5)
 			return -EINVAL;
 		it->us = -1;
 		a->nitems++;
@@ -128,8 +131,9 @@ static void al_request(struct al *a, struct al_conn *c, const struct al_item *it
 		     "\"result\":\"applied\",\"reason\":\"\",\"target\":"
 		     "{\"device\":\"/dev/vda1\",\"fstype\":\"ext4\"},"
 		     "\"evidence\":[{\"path\":\"etc/av/defs.dat\",\"op\":"
-		     "\"put\",\"before\":null,\"after\":\"%064d\"}]}",
-		     it->f[2], it->f[3], 0);
+		     "\"put\",\"before\":null,\"after\":\"%s\"}]}",
+		     it->f[2], it->f[3], it->f[4] ? it->f[4] :
+		     "0000000000000000000000000000000000000000000000000000000000000000");
 	c->reqlen = (size_t)snprintf(c->req, sizeof(c->req),
 		"POST /api/v1/report HTTP/1.1\r\nHost: fixsrv\r\n"
 		"Authorization: Bearer %s\r\nX-Fixnet-Client: %s\r\n"
@@ -367,7 +371,7 @@ static int al_run(struct al *a)
 static void al_free(struct al *a)
 {
 	for (long i = 0; i < a->nitems; i++)
-		for (int j = 0; j < 4; j++)
+		for (int j = 0; j < 5; j++)
 			free(a->items[i].f[j]);
 	free(a->items);
 	free(a->conns);

@@ -63,7 +63,9 @@ post() { curl -s -o "$T/out" -w '%{http_code}' "${H[@]}" -X POST --data-binary "
 	fail "event applying"
 [ "$(fixctl status av-defs --json | fx_json '$.clients[0].state')" = applying ] ||
 	fail "pair not applying"
-report='{"fix":"av-defs","serial":1,"result":"applied","reason":"","target":{"device":"/dev/vda1","fstype":"ext4"},"evidence":[{"path":"etc/av/defs.dat","op":"put","before":null,"after":"'$(printf 'a%.0s' $(seq 64))'"}]}'
+# the evidence fixsrv checks against the manifest: the put's new content
+after=$(sha256sum < "$T/defs-av-defs-1.dat" | cut -d' ' -f1)
+report='{"fix":"av-defs","serial":1,"result":"applied","reason":"","target":{"device":"/dev/vda1","fstype":"ext4"},"evidence":[{"path":"etc/av/defs.dat","op":"put","before":null,"after":"'$after'"}]}'
 [ "$(post /api/v1/report "$report")" = 200 ] || fail "report: $(cat "$T/out")"
 [ "$(fx_json '$.state' < "$T/out")" = applied ] || fail "report answer"
 [ "$(post /api/v1/report "$report")" = 200 ] || fail "duplicate report"

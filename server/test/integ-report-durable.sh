@@ -27,8 +27,9 @@ for f in $(seq "$NFIXES"); do
 done
 "$AGENTLOAD" -a "127.0.0.1:$PORT" -c 64 -m boot -i "$T/macs" -o "$T/tokens" \
 	>/dev/null || fail "boot"
-for f in $(seq "$NFIXES"); do
-	awk -v f="fix-$f" '$2 != "-" { print $1, $2, f, 1 }' "$T/tokens"
+for f in $(seq "$NFIXES"); do	# each with the evidence fixsrv checks
+	h=$(sha256sum < "$T/defs-fix-$f-1.dat" | cut -d' ' -f1)
+	awk -v f="fix-$f" -v h="$h" '$2 != "-" { print $1, $2, f, 1, h }' "$T/tokens"
 done > "$T/reports"
 [ "$(wc -l < "$T/reports")" = $((NCLIENTS * NFIXES)) ] || fail "not every client quarantined"
 ok "$((NCLIENTS * NFIXES)) reports to make"

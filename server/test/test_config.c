@@ -54,6 +54,26 @@ static void test_defaults_and_values(void **state)
 	config_free(&cfg);
 }
 
+/*
+ * The default kernel line reboots a panicking secondary OS (panic=10), so
+ * that the next PXE boot counts against max_boots: panic=0 would hang the
+ * client for good, out of the boot-loop breaker's reach.
+ */
+static void test_default_kernel_args_reboot_on_panic(void **state)
+{
+	struct config cfg;
+
+	(void)state;
+	assert_int_equal(load("public_url = http://10.77.0.1:8080\n", &cfg), 0);
+	assert_string_equal(cfg.kernel_args,
+			    "console=tty0 console=ttyS0,115200 panic=10");
+	config_free(&cfg);
+	assert_int_equal(load("public_url = http://10.77.0.1:8080\n"
+			      "kernel_args = console=ttyS0 panic=0\n", &cfg), 0);
+	assert_string_equal(cfg.kernel_args, "console=ttyS0 panic=0");
+	config_free(&cfg);
+}
+
 static void test_max_connections(void **state)
 {
 	struct config cfg;
@@ -127,6 +147,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults_and_values),
+		cmocka_unit_test(test_default_kernel_args_reboot_on_panic),
 		cmocka_unit_test(test_max_connections),
 		cmocka_unit_test(test_errors_refused),
 		cmocka_unit_test(test_missing_file),

@@ -3,7 +3,7 @@
  * Inventory transactions with group commit and the statement cache
  * (db.c): a caller's work is on disk when inv_tx_end() returns
  * 0, a failed caller undoes only its own work, concurrent callers share
- * commits.
+ * commits.  The schema's migrations, and the manifests kept with fixes.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -165,12 +167,132 @@ static void test_stmt_cache(void **state)
 	testinv_close(&t);
 }
 
+/** The schema version of the open inventory. */
+static int64_t schema_version(struct testinv *t)
+{
+	int64_t v = -1;
+
+	assert_int_equal(inv_tx_begin(t->inv), 0);
+	assert_int_equal(inv_schema_version(t->inv, &v), 0);
+	inv_tx_end(t->inv, -EPERM);
+	return v;
+}
+
+/** Run SQL on the file by another connection (the inventory closed). */
+static void raw_exec(const char *path, const char *sql)
+{
+	sqlite3 *db;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+	sqlite3_close(db);
+}
+
+/** The manifest of a fix, NULL if none (-ENODATA); rc checked. */
+static char *manifest_of(struct testinv *t, const char *id)
+{
+	char *json = NULL;
+	size_t len = 0;
+	int rc;
+
+	assert_int_equal(inv_tx_begin(t->inv), 0);
+	rc = inv_fix_manifest_get(t->inv, id, &json, &len);
+	inv_tx_end(t->inv, -EPERM);
+	if (rc == -ENODATA)
+		return NULL;
+	assert_int_equal(rc, 0);
+	assert_int_equal(strlen(json), len);
+	return json;
+}
+
+/* A new inventory is at the last version: 2, with the manifests. */
+static void test_schema_version_2(void **state)
+{
+	struct testinv t;
+	char *json;
+
+	(void)state;
+	testinv_open(&t);
+	assert_int_equal(schema_version(&t), 2);
+	testinv_fix(&t, "av", 1);
+	assert_null(manifest_of(&t, "av"));
+	assert_int_equal(inv_tx_begin(t.inv), 0);
+	assert_int_equal(inv_tx_end(t.inv, inv_fix_manifest_put(t.inv, "av",
+								  "{}", 2)), 0);
+	json = manifest_of(&t, "av");
+	assert_string_equal(json, "{}");
+	free(json);
+	assert_int_equal(inv_tx_begin(t.inv), 0);
+	assert_int_equal(inv_tx_end(t.inv, inv_fix_manifest_put(t.inv, "none",
+								  "{}", 2)),
+			 -ENOENT);
+	/* a new serial of the fix clears the manifest of the old one */
+	testinv_fix(&t, "av", 2);
+	assert_null(manifest_of(&t, "av"));
+	testinv_close(&t);
+}
+
+/*
+ * An inventory of schema version 1 (made here by taking migration 2 back:
+ * its columns dropped, the version set to 1) is migrated when opened: its
+ * rows kept, the new columns there and empty.
+ */
+static void test_version_1_migrates(void **state)
+{
+	struct testinv t;
+	char *json;
+
+	(void)state;
+	testinv_open(&t);
+	testinv_client(&t, "02:00:00:00:00:01");
+	testinv_fix(&t, "av", 1);
+	inv_close(t.inv);
+	raw_exec(t.path, "ALTER TABLE fixes DROP COLUMN manifest;"
+		 "ALTER TABLE reports DROP COLUMN state;"
+		 "UPDATE schema_version SET version = 1");
+	assert_int_equal(inv_open(t.path, &t.inv), 0);
+	assert_int_equal(schema_version(&t), 2);
+	assert_int_equal(testinv_count(&t, "SELECT count(*) FROM clients"), 1);
+	assert_int_equal(testinv_count(&t, "SELECT serial FROM fixes WHERE "
+				       "id = 'av' AND manifest IS NULL"), 1);
+	assert_int_equal(testinv_count(&t, "SELECT count(state) FROM reports"),
+			 0);
+	assert_null(manifest_of(&t, "av"));
+	assert_int_equal(inv_tx_begin(t.inv), 0);
+	assert_int_equal(inv_tx_end(t.inv, inv_fix_manifest_put(t.inv, "av",
+								  "{\"a\":1}",
+								  7)), 0);
+	json = manifest_of(&t, "av");
+	assert_string_equal(json, "{\"a\":1}");
+	free(json);
+	testinv_close(&t);
+}
+
+/* An inventory newer than this fixsrv is refused, not downgraded. */
+static void test_newer_schema_refused(void **state)
+{
+	struct testinv t;
+
+	(void)state;
+	testinv_open(&t);
+	inv_close(t.inv);
+	raw_exec(t.path, "UPDATE schema_version SET version = 3");
+	assert_int_equal(inv_open(t.path, &t.inv), -EPROTO);
+	raw_exec(t.path, "UPDATE schema_version SET version = 2");
+	assert_int_equal(inv_open(t.path, &t.inv), 0);
+	testinv_close(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_return_after_commit),
 		cmocka_unit_test(test_reads_release_the_write_lock),
 		cmocka_unit_test(test_stmt_cache),
+		cmocka_unit_test(test_schema_version_2),
+		cmocka_unit_test(test_version_1_migrates),
+		cmocka_unit_test(test_newer_schema_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -42,14 +42,23 @@ CLEAN_EXTRA   :=
 # MUSL_STAMP / MUSL_INC / MUSL_LIBS (the static musl libraries).
 include deps/build.mk
 
+# `make V=1` shows the compiler's command lines.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
 # Object rules: one tree per toolchain, dependencies tracked with -MMD.
 $(B)/host/%.o: %.c | $(PKG_STAMP)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) $(CFLAGS_$(<D)) -MMD -MP -c $< -o $@
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(CFLAGS_$(<D)) -MMD -MP -c $< -o $@
 
 $(B)/musl/%.o: %.c | $(MUSL_STAMP)
 	@mkdir -p $(@D)
-	$(MUSL_CC) $(MUSL_CFLAGS) $(MUSL_INC) -MMD -MP -c $< -o $@
+	@$(if $(Q),echo "  MUSLCC  $@")
+	$(Q)$(MUSL_CC) $(MUSL_CFLAGS) $(MUSL_INC) -MMD -MP -c $< -o $@
 
 include common/build.mk
 include fixd/build.mk

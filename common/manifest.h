@@ -2,6 +2,7 @@
 #ifndef FIXNET_COMMON_MANIFEST_H
 #define FIXNET_COMMON_MANIFEST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -114,6 +115,15 @@ int manifest_path_check(const char *path, struct err *err);
  * @ret 0 or -EINVAL
  */
 int manifest_glob_check(const char *glob, struct err *err);
+
+/**
+ * Whether a name in a delete glob's directory matches its last component
+ * (fnmatch(3), FNM_PERIOD).  glob must have passed manifest_glob_check().
+ */
+bool manifest_glob_match_name(const char *glob, const char *name);
+
+/** Whether a delete glob matches a whole target-relative path. */
+bool manifest_glob_match(const char *glob, const char *path);
 
 /** Check a fix id: 1..MANIFEST_ID_MAX of [A-Za-z0-9._-], first alnum. */
 int manifest_id_check(const char *id, struct err *err);

@@ -3,6 +3,8 @@
  * The rules for paths, globs and ids of a manifest (see manifest.h).
  */
 #include <errno.h>
+#include <stdbool.h>
+#include <fnmatch.h>
 #include <string.h>
 
 #include "common/manifest.h"
@@ -127,6 +129,41 @@ int manifest_glob_check(const char *glob, struct err *err)
 			       "with a literal prefix (\"C-00000291*.sys\", "
 			       "not \"*.sys\")", glob);
 	return 0;
+}
+
+/**
+ * Whether a name found in a delete glob's directory is one it deletes: the
+ * glob's last component, fnmatch(3) with FNM_PERIOD (a leading dot is never
+ * matched by a wildcard).  fixd expands globs with this, fixsrv checks the
+ * evidence with it.
+ *
+ * @v glob	a glob that passed manifest_glob_check()
+ * @v name	one directory entry
+ * @ret true if it matches
+ */
+bool manifest_glob_match_name(const char *glob, const char *name)
+{
+	const char *last = strrchr(glob, '/');
+
+	return fnmatch(last ? last + 1 : glob, name, FNM_PERIOD) == 0;
+}
+
+/**
+ * Whether a delete glob matches a whole target-relative path: the same
+ * directory, written the same, and a matching name in it.
+ *
+ * @v glob	a glob that passed manifest_glob_check()
+ * @v path	a target-relative path
+ * @ret true if the glob's expansion would include path
+ */
+bool manifest_glob_match(const char *glob, const char *path)
+{
+	const char *gl = strrchr(glob, '/'), *pl = strrchr(path, '/');
+	size_t gn = gl ? (size_t)(gl - glob) : 0, pn = pl ? (size_t)(pl - path) : 0;
+
+	if (gn != pn || memcmp(glob, path, gn) != 0)
+		return false;
+	return manifest_glob_match_name(glob, pl ? pl + 1 : path);
 }
 
 /**

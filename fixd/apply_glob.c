@@ -2,7 +2,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,11 +52,11 @@ static int apply_glob_match(struct apply *a, size_t op, int dfd,
 }
 
 /**
- * Match the entries of an open directory against the pattern.
+ * Match the entries of an open directory against the op's glob.
  * @ret 0, -E2BIG, -errno
  */
 static int apply_glob_scan(struct apply *a, size_t op, int dfd, const char *dir,
-			   const char *pattern, struct err *err)
+			   struct err *err)
 {
 	const struct manifest_op *mop = &a->bundle->manifest->ops[op];
 	size_t scanned = 0, matched = 0, first = a->nitems;
@@ -77,7 +76,7 @@ static int apply_glob_scan(struct apply *a, size_t op, int dfd, const char *dir,
 				     APPLY_SCAN_MAX);
 		} else if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
 			   (!dir[0] && strcmp(e->d_name, BUNDLE_STATE_DIR) == 0) ||
-			   fnmatch(pattern, e->d_name, FNM_PERIOD) != 0) {
+			   !manifest_glob_match_name(mop->path, e->d_name)) {
 			continue;
 		} else {
 			rc = apply_glob_match(a, op, dfd, dir, e->d_name, err);
@@ -120,7 +119,7 @@ int apply_glob(struct apply *a, size_t op, struct err *err)
 			 dir);
 		return 0;
 	}
-	rc = apply_glob_scan(a, op, dfd, dir, base, err);
+	rc = apply_glob_scan(a, op, dfd, dir, err);
 	close(dfd);
 	return rc;
 }

@@ -34,7 +34,8 @@ FIXD_CRASH := $(B)/crash/bin/fixd
 
 $(B)/crash/%.o: %.c | $(MUSL_STAMP)
 	@mkdir -p $(@D)
-	$(MUSL_CC) $(MUSL_CFLAGS) $(MUSL_INC) -DFIXD_CRASH_POINTS -MMD -MP -c $< -o $@
+	@$(if $(Q),echo "  MUSLCC  $@")
+	$(Q)$(MUSL_CC) $(MUSL_CFLAGS) $(MUSL_INC) -DFIXD_CRASH_POINTS -MMD -MP -c $< -o $@
 
 $(FIXD_CRASH): $(FIXD_SRCS:%.c=$(B)/crash/%.o) $(B)/crash/fixd/crash.o \
 		$(COMMON_MUSL_LIB) | $(MUSL_STAMP)

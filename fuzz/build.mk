@@ -84,7 +84,8 @@ CFLAGS_fuzz  := $(CFLAGS_common)
 # clang objects, instrumented for coverage: the code under test too.
 $(B)/fuzz/%.o: %.c | $(PKG_STAMP)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $(CFLAGS_$(<D)) -MMD -MP -c $< -o $@
+	@$(if $(Q),echo "  CLANG   $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(CFLAGS_$(<D)) -MMD -MP -c $< -o $@
 
 FUZZ_COMMON_LIB := $(B)/fuzz/common/libcommon.a
 

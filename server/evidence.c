@@ -5,7 +5,6 @@
  * path) keep the check O(n log n) for the largest report fixsrv takes.
  */
 #include <errno.h>
-#include <fnmatch.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -55,23 +54,6 @@ static int ev_dircmp(const char *a, const char *b)
 	int c = memcmp(a, b, la < lb ? la : lb);
 
 	return c ? c : (la > lb) - (la < lb);
-}
-
-/**
- * Whether a delete glob matches a path.
- *
- * @v glob	the op's glob (wildcards in its last component only)
- * @v path	a target-relative path
- * @ret true if fixd's expansion of the glob would include the path
- */
-bool evidence_glob_match(const char *glob, const char *path)
-{
-	size_t n = ev_dirlen(glob);
-
-	if (ev_dircmp(glob, path) != 0)
-		return false;
-	return fnmatch(glob + (n ? n + 1 : 0), path + (n ? n + 1 : 0),
-		       FNM_PERIOD) == 0;
 }
 
 /** qsort_r: op indexes by path (puts) or by directory (deletes). */
@@ -188,7 +170,7 @@ static int ev_delete(struct ev *e, const struct report_evidence *ev)
 
 		if (ev_dircmp(op->path, ev->path) != 0)
 			break;
-		if (!evidence_glob_match(op->path, ev->path))
+		if (!manifest_glob_match(op->path, ev->path))
 			continue;
 		matched = true;
 		if (++e->count[e->dels[lo]] > op->max_matches)

@@ -41,11 +41,5 @@
 int evidence_check(const struct manifest *m, const struct report *r,
 		   char *why, size_t len);
 
-/**
- * Whether a delete glob matches a target-relative path, as fixd's
- * apply_glob.c expands it: the same directory, the last component matched
- * by fnmatch(3) with FNM_PERIOD.
- */
-bool evidence_glob_match(const char *glob, const char *path);
 
 #endif

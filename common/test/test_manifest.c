@@ -605,9 +605,37 @@ static void test_id_check(void **state)
 	assert_int_equal(manifest_id_check(long_id, &e), -EINVAL);
 }
 
+static void test_glob_match(void **state)
+{
+	(void)state;
+	assert_true(manifest_glob_match("drv/C-291*.sys", "drv/C-291.sys"));
+	assert_true(manifest_glob_match("drv/C-291*.sys", "drv/C-291x.y.sys"));
+	assert_true(manifest_glob_match("a/b/x[0-9]", "a/b/x7"));
+	assert_true(manifest_glob_match("old-?.log", "old-1.log"));
+	assert_false(manifest_glob_match("drv/C-291*.sys", "drv/c-291.sys"));
+	assert_false(manifest_glob_match("drv/C-291*.sys", "drv/x/C-291.sys"));
+	assert_false(manifest_glob_match("drv/C-291*.sys", "drv/C-291/x.sys"));
+	assert_false(manifest_glob_match("drv/C-291*.sys", "C-291.sys"));
+	assert_false(manifest_glob_match("old-?.log", "x/old-1.log"));
+	assert_false(manifest_glob_match("a/b/x[0-9]", "a/b/xa"));
+	assert_false(manifest_glob_match("dr/x*", "drv/x1"));
+}
+
+static void test_glob_match_name(void **state)
+{
+	(void)state;
+	assert_true(manifest_glob_match_name("drv/C-291*.sys", "C-291-00.sys"));
+	assert_false(manifest_glob_match_name("drv/C-291*.sys", "c-291.sys"));
+	assert_true(manifest_glob_match_name("old?.log", "old1.log"));
+	/* FNM_PERIOD: a wildcard never matches a leading dot */
+	assert_false(manifest_glob_match_name("a/x*", ".x1"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_glob_match),
+		cmocka_unit_test(test_glob_match_name),
 		cmocka_unit_test(test_parse_full),
 		cmocka_unit_test(test_parse_minimal),
 		cmocka_unit_test(test_format_round_trip),

@@ -24,7 +24,7 @@ MUSL_PREFIX := $(B)/musl-deps
 MUSL_INC    := -I$(MUSL_PREFIX)/include -isystem $(MUSL_PREFIX)/kernel-include
 MUSL_LIBS   := -L$(MUSL_PREFIX)/lib -lcurl \
                $(if $(filter mbedtls,$(FIXNET_TLS)),-lmbedtls -lmbedx509 -lmbedcrypto) \
-               -larchive -lzstd -llzma -lz -lsodium -ljansson -lblkid
+               -larchive -lzstd -llzma -lz -lsodium -lnettle -ljansson -lblkid
 MUSL_NFT    := $(MUSL_PREFIX)/bin/nft
 
 .PHONY: deps

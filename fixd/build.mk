@@ -10,7 +10,7 @@ FIXD_LIB_SRCS := $(FIXD_MODULES:%=fixd/%.c)
 FIXD_SRCS     := $(FIXD_LIB_SRCS) fixd/main.c
 
 # Host builds (unit tests, and the bundle reader that fixctl shares).
-FIXD_HOST_LIBS := $(shell pkg-config --libs libcurl libarchive libsodium \
+FIXD_HOST_LIBS := $(shell pkg-config --libs libcurl libarchive libsodium nettle \
 	jansson blkid)
 CFLAGS_fixd/test := $(shell pkg-config --cflags cmocka libmicrohttpd)
 

@@ -23,7 +23,7 @@ FUZZ_TARGETS := manifest minisign_pubkey minisign_sig minisign_seckey plan \
 # fixd's bundle reader, from memory (fixd/bundle.h).
 FUZZ_TARGETS   += bundle
 FUZZ_OBJS_bundle := fixd/bundle.c fixd/bundle_paths.c fixd/sha.c
-FUZZ_LIBS_bundle := $(shell pkg-config --libs libarchive)
+FUZZ_LIBS_bundle := $(shell pkg-config --libs libarchive nettle)
 FUZZ_COV_bundle  := fixd/bundle.c fixd/bundle_paths.c
 
 # fixsrv's client list import, CSV and /etc/ethers (server/import.h); its
@@ -49,7 +49,7 @@ FUZZ_TARGETS   += cmdline receipt
 FUZZ_OBJS_cmdline := fixd/cmdline.c
 FUZZ_COV_cmdline  := fixd/cmdline.c
 FUZZ_OBJS_receipt := fixd/receipt.c fixd/safe.c fixd/sha.c
-FUZZ_LIBS_receipt := $(shell pkg-config --libs jansson)
+FUZZ_LIBS_receipt := $(shell pkg-config --libs jansson nettle)
 FUZZ_COV_receipt  := fixd/receipt.c
 
 # The NTFS volume state fixd reads from a client's disk before it writes

@@ -13,8 +13,8 @@
 #   (the site's dnsmasq: addresses, router, DNS; no PXE)
 #
 # fixnet's dnsmasq runs what `fixctl dnsmasq-conf --mode proxy` writes: it
-# answers only the PXE part (boot file, iPXE's script URL) and never hands
-# out an address.  A capture on the bridge proves it: every DHCP offer or
+# answers only the PXE part (boot file, next server: iPXE's entry script by
+# TFTP) and never hands out an address.  A capture on the bridge proves it: every DHCP offer or
 # ack that carries an address (yiaddr) comes from the site's server.
 
 LAB_SITE_IP=$LAB_NET.2			# the site's DHCP server
@@ -91,6 +91,7 @@ lab_proxy_init() {
 lab_proxy_dnsmasq_start() {
 	"$LAB_FIXCTL" dnsmasq-conf --mode proxy --interface srv0 --server-url "$LAB_URL" \
 		--tftp-root "$LAB_RUN/tftp" --subnet "$LAB_NET.0/24" \
+		--script-dir "$LAB_REPO/ipxe-scripts" --boot-retries "$LAB_RETRIES" \
 		-o "$LAB_RUN/dnsmasq.conf" >>"$LAB_RUN/fixctl.log" 2>&1 ||
 		lab_fail "fixctl dnsmasq-conf --mode proxy failed: $(tail -n 3 "$LAB_RUN/fixctl.log")"
 	lab_ns dnsmasq --conf-file="$LAB_RUN/dnsmasq.conf" --pid-file="$LAB_RUN/dnsmasq.pid" \

@@ -56,7 +56,9 @@ static const struct fixctl_cmd fixctl_cmds[] = {
 	{ "dnsmasq-conf", NULL, fixctl_dnsmasq_conf,
 	  "--mode full|proxy --interface IF --server-url URL --tftp-root DIR\n"
 	  "        [--range START,END,NETMASK | --subnet NET/LEN] "
-	  "[--ipxe-dir /usr/lib/ipxe] -o FILE",
+	  "[--ipxe-dir /usr/lib/ipxe]\n"
+	  "        [--script-dir /usr/share/fixnet/ipxe-scripts] "
+	  "[--boot-retries 5] -o FILE",
 	  "write a dnsmasq configuration for the boot network (offline)" },
 };
 

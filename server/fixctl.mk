@@ -10,7 +10,7 @@ FIXCTL_SRCS += server/fixctl.c server/fixctl_util.c server/fixctl_key.c \
 	server/fixctl_bundle.c server/fixctl_archive.c server/fixctl_sign.c \
 	server/fixctl_show.c fixd/bundle.c fixd/bundle_paths.c fixd/file.c \
 	fixd/sha.c
-FIXCTL_LDLIBS += $(shell pkg-config --libs libarchive) $(COMMON_LDLIBS)
+FIXCTL_LDLIBS += $(shell pkg-config --libs libarchive nettle) $(COMMON_LDLIBS)
 
 $(B)/bin/fixctl: $(sort $(FIXCTL_SRCS:%.c=$(B)/host/%.o)) $(COMMON_HOST_LIB)
 	@mkdir -p $(@D)

@@ -144,12 +144,12 @@ lab_expect_proxy_only() {
 	site=$(awk -v s="$LAB_SITE_IP" '$3 == s && $5 != "0.0.0.0"' <<<"$replies")
 	[ -n "$ours" ] || lab_fail "the capture holds no ProxyDHCP reply from fixnet ($LAB_SRV_IP)"
 	[ -n "$site" ] || lab_fail "the capture holds no address from the site's server"
-	if awk -v s="$LAB_SITE_IP" '$5 != "0.0.0.0" && $3 != s' <<<"$replies" | grep -q .; then
+	if awk -v s="$LAB_SITE_IP" '$5 != "0.0.0.0" && $3 != s' <<<"$replies" | grep . >/dev/null; then
 		lab_fail "a reply carrying an address did not come from the site's server: $(awk -v s="$LAB_SITE_IP" '$5 != "0.0.0.0" && $3 != s' <<<"$replies" | head -n 3)"
 	fi
 	[ ! -s "$LAB_RUN/dnsmasq.leases" ] ||
 		lab_fail "fixnet's dnsmasq recorded leases: $(head -n 3 "$LAB_RUN/dnsmasq.leases")"
-	if grep -E 'DHCP(OFFER|ACK)\(srv0\) [0-9]' "$LAB_RUN/dnsmasq.log" | grep -q .; then
+	if grep -E 'DHCP(OFFER|ACK)\(srv0\) [0-9]' "$LAB_RUN/dnsmasq.log" | grep . >/dev/null; then
 		lab_fail "fixnet's dnsmasq logged an address offer: $(grep -E 'DHCP(OFFER|ACK)\(srv0\) [0-9]' "$LAB_RUN/dnsmasq.log" | head -n 1)"
 	fi
 	printf '%s\n' "$replies" >"$LAB_RUN/dhcp-replies.txt"

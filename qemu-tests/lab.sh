@@ -154,7 +154,7 @@ lab_teardown() {
 	for pid in $(cat "$LAB_RUN/pids" 2>/dev/null); do
 		lab_is_descendant "$pid" && pids="$pids $pid"
 	done
-	if [ -n "$LAB_NS" ] && ip netns list | grep -qw "$LAB_NS"; then
+	if [ -n "$LAB_NS" ] && ip netns list | grep -w "$LAB_NS" >/dev/null; then
 		pids="$pids $(ip netns pids "$LAB_NS" 2>/dev/null)"
 	fi
 	for pid in $pids; do kill "$pid" 2>/dev/null; done

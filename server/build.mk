@@ -3,6 +3,33 @@
 # server/fixctl.mk (fixctl's main, dispatch table, offline key/bundle
 # commands) is included after this fragment and links FIXCTL_SRCS.
 
+# make install [PREFIX=/usr/local] [DESTDIR=]: fixsrv, fixctl, the systemd
+# unit (server/fixsrv.service.in with the paths filled in), the iPXE
+# templates, the docs and the example config (its script_dir pointing at
+# the installed templates).  The secondary OS is not installed: copy
+# build/os/vmlinuz and build/os/initramfs (make initramfs) to boot_dir.
+PREFIX  ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+BINDIR  ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share/fixnet
+DOCDIR  ?= $(PREFIX)/share/doc/fixnet
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+
+# The installed templates are the default script_dir of fixsrv and the
+# default --script-dir of fixctl dnsmasq-conf, compiled in; the stamp holds
+# the value, so that a change of PREFIX or DATADIR rebuilds what uses it.
+SCRIPT_DIR := $(DATADIR)/ipxe-scripts
+SCRIPT_DIR_STAMP := $(B)/host/server/script-dir.stamp
+SCRIPT_DIR_USERS := $(B)/host/server/config.o $(B)/host/server/fixctl.o \
+	$(B)/host/server/fixctl_dnsmasq.o
+$(SCRIPT_DIR_USERS): $(SCRIPT_DIR_STAMP)
+$(SCRIPT_DIR_USERS): HOST_CFLAGS += -DFIXNET_SCRIPT_DIR='"$(SCRIPT_DIR)"'
+$(SCRIPT_DIR_STAMP): FORCE
+	@mkdir -p $(@D)
+	@echo '$(SCRIPT_DIR)' | cmp -s - $@ || echo '$(SCRIPT_DIR)' > $@
+.PHONY: FORCE
+FORCE:
+
 FIXSRV_LIB_MODULES := log config db db_stmt db_tx inv_client inv_fix inv_event inv_stats \
 	state bootdecide boottoken bootscript bootserve wolpace waker wolsend \
 	wake http http_file boot_http agent agent_report admin admin_fix \
@@ -64,18 +91,6 @@ $(B)/host/server/test/wolcap: $(B)/host/server/test/wolcap.o
 $(B)/host/server/test/agentload: $(B)/host/server/test/agentload.o
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^
 
-# make install [PREFIX=/usr/local] [DESTDIR=]: fixsrv, fixctl, the systemd
-# unit (server/fixsrv.service.in with the paths filled in), the iPXE
-# templates, the docs and the example config (its script_dir pointing at
-# the installed templates).  The secondary OS is not installed: copy
-# build/os/vmlinuz and build/os/initramfs (make initramfs) to boot_dir.
-PREFIX  ?= /usr/local
-SBINDIR ?= $(PREFIX)/sbin
-BINDIR  ?= $(PREFIX)/bin
-DATADIR ?= $(PREFIX)/share/fixnet
-DOCDIR  ?= $(PREFIX)/share/doc/fixnet
-UNITDIR ?= $(PREFIX)/lib/systemd/system
-
 .PHONY: install
 ## install: fixsrv, fixctl, systemd unit, iPXE templates, docs (PREFIX, DESTDIR)
 install: $(B)/bin/fixsrv $(B)/bin/fixctl server/fixsrv.service.in
@@ -88,6 +103,6 @@ install: $(B)/bin/fixsrv $(B)/bin/fixctl server/fixsrv.service.in
 	chmod 0644 $(DESTDIR)$(UNITDIR)/fixsrv.service
 	install -m 0644 ipxe-scripts/*.ipxe $(DESTDIR)$(DATADIR)/ipxe-scripts/
 	install -m 0644 docs/*.md $(DESTDIR)$(DOCDIR)/
-	sed 's|^script_dir = .*|script_dir = $(DATADIR)/ipxe-scripts|' \
+	sed 's|^script_dir = .*|script_dir = $(SCRIPT_DIR)|' \
 		docs/fixsrv.conf.example > $(DESTDIR)$(DOCDIR)/fixsrv.conf.example
 	chmod 0644 $(DESTDIR)$(DOCDIR)/fixsrv.conf.example

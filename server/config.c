@@ -68,7 +68,7 @@ int config_defaults(struct config *cfg)
 	cfg->admin_socket = strdup("/run/fixnet/admin.sock");
 	cfg->state_dir = strdup("/var/lib/fixnet");
 	cfg->boot_dir = strdup("/var/lib/fixnet/os");
-	cfg->script_dir = strdup("/usr/share/fixnet/ipxe-scripts");
+	cfg->script_dir = strdup(FIXNET_SCRIPT_DIR);
 	cfg->keys_dir = strdup("/etc/fixnet/keys");
 	cfg->user = strdup("fixnet");
 	cfg->log_level = strdup("info");

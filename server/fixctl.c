@@ -57,7 +57,7 @@ static const struct fixctl_cmd fixctl_cmds[] = {
 	  "--mode full|proxy --interface IF --server-url URL --tftp-root DIR\n"
 	  "        [--range START,END,NETMASK | --subnet NET/LEN] "
 	  "[--ipxe-dir /usr/lib/ipxe]\n"
-	  "        [--script-dir /usr/share/fixnet/ipxe-scripts] "
+	  "        [--script-dir " FIXNET_SCRIPT_DIR "] "
 	  "[--boot-retries 5] -o FILE",
 	  "write a dnsmasq configuration for the boot network (offline)" },
 };

@@ -40,8 +40,9 @@
 /* The entry script: its template in the script directory, and its name in
  * the TFTP root (the DHCP boot file name of iPXE clients). */
 #define ENTRY_SCRIPT "entry.ipxe"
-/* fixsrv.conf's defaults: script_dir, boot_retries and its range. */
-#define SCRIPT_DIR_DEFAULT "/usr/share/fixnet/ipxe-scripts"
+/* fixsrv.conf's defaults: boot_retries and its range (script_dir:
+ * FIXNET_SCRIPT_DIR, set by the build where make install puts the
+ * templates). */
 #define RETRIES_DEFAULT 5
 #define RETRIES_MAX 1000
 
@@ -479,7 +480,7 @@ int fixctl_dnsmasq_conf(const struct fixctl_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct dnsmasq_args a = { .ipxe_dir = "/usr/lib/ipxe",
-				  .script_dir = SCRIPT_DIR_DEFAULT,
+				  .script_dir = FIXNET_SCRIPT_DIR,
 				  .nretries = RETRIES_DEFAULT };
 	struct err err = { .msg = "" };
 	bool json = false, help = false;

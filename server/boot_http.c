@@ -4,12 +4,39 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "common/mac.h"
 #include "server/http.h"
 #include "server/log.h"
+
+/**
+ * Has the client hung up before its answer?  A request queued while fixsrv
+ * could not answer (stopped, or stalled on its disk) is read after iPXE
+ * gave up on it and closed the connection; deciding it would count a
+ * quarantine boot that nobody makes (boot_retries of them per client, and
+ * the boot-loop cap trips on phantoms), and issue a token nobody uses.
+ *
+ * @v c		call
+ * @ret gone	the peer has closed or reset the connection
+ */
+static bool boot_client_gone(struct http_call *c)
+{
+	const union MHD_ConnectionInfo *ci;
+	struct pollfd pfd = { .events = POLLRDHUP };
+
+	ci = MHD_get_connection_info(c->conn,
+				     MHD_CONNECTION_INFO_CONNECTION_FD);
+	if (!ci)
+		return false;
+	pfd.fd = ci->connect_fd;
+	return poll(&pfd, 1, 0) == 1 &&
+	       (pfd.revents & (POLLRDHUP | POLLHUP | POLLERR));
+}
 
 /**
  * GET /boot.ipxe[?mac=..&uuid=..&arch=..&platform=..]: always a script.
@@ -25,6 +52,17 @@ enum MHD_Result boot_ipxe(struct http_call *c)
 
 	nargs = MHD_get_connection_values(c->conn, MHD_GET_ARGUMENT_KIND, NULL,
 					  NULL);
+	if (nargs > 0 && boot_client_gone(c)) {
+		struct mac m;
+		char mac[MAC_STR_LEN] = "a client";
+
+		if (http_arg(c, "mac") && mac_parse(http_arg(c, "mac"), &m) == 0)
+			mac_format(&m, mac);
+		log_info("boot", "%s hung up before its answer (a request "
+			 "queued while fixsrv could not answer): no boot "
+			 "decided", mac);
+		return MHD_NO;
+	}
 	buf_init(&out, BOOTSCRIPT_OUT_MAX);
 	rc = bootserve(c->srv, nargs > 0, http_arg(c, "mac"),
 		       http_arg(c, "uuid"), http_arg(c, "arch"),

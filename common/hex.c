@@ -14,7 +14,7 @@
  * @v c		character
  * @ret 0..15, or -1 if c is not a hex digit
  */
-static int hex_digit(char c)
+int hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';

@@ -8,6 +8,9 @@
 #define SHA256_LEN 32
 #define SHA256_HEX_LEN (2 * SHA256_LEN + 1)
 
+/** The value of one hex digit (either case): 0..15, or -1. */
+int hex_digit(char c);
+
 /** Lower-case hex of n bytes into out (2n + 1 bytes, NUL-terminated). */
 void hex_encode(const uint8_t *in, size_t n, char *out);
 

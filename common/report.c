@@ -239,17 +239,15 @@ int report_parse(const char *json, size_t len, struct report **out,
 }
 
 /**
- * Free a report.
+ * Free what a report owns and zero it.
  *
  * @v r		report, or NULL
  */
-void report_free(struct report *r)
+void report_clear(struct report *r)
 {
-	size_t i;
-
 	if (!r)
 		return;
-	for (i = 0; i < r->nevidence; i++) {
+	for (size_t i = 0; i < r->nevidence; i++) {
 		free(r->evidence[i].path);
 		free(r->evidence[i].op);
 	}
@@ -260,5 +258,16 @@ void report_free(struct report *r)
 	free(r->fstype);
 	free(r->label);
 	free(r->uuid);
+	memset(r, 0, sizeof(*r));
+}
+
+/**
+ * Free a report and everything it owns.
+ *
+ * @v r		report, or NULL
+ */
+void report_free(struct report *r)
+{
+	report_clear(r);
 	free(r);
 }

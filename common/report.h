@@ -65,6 +65,9 @@ int report_parse(const char *json, size_t len, struct report **out,
  */
 int report_format(const struct report *r, struct buf *out);
 
+/** Free what a report owns and zero it (a report on the stack); accepts NULL. */
+void report_clear(struct report *r);
+
 /** Free a report and everything it owns; accepts NULL. */
 void report_free(struct report *r);
 

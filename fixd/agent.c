@@ -187,7 +187,7 @@ static int agent_fix(struct agent *ag, const struct plan_fix *pf, int *code)
 out:
 	buf_free(&sig);
 	buf_free(&bundle);
-	fix_report_clear(&r);
+	report_clear(&r);
 	return o;
 }
 

@@ -42,25 +42,6 @@ int fix_report_result(struct report *r, enum report_result result,
 	return 0;
 }
 
-/** Free what a report owns. */
-void fix_report_clear(struct report *r)
-{
-	if (!r)
-		return;
-	for (size_t i = 0; i < r->nevidence; i++) {
-		free(r->evidence[i].path);
-		free(r->evidence[i].op);
-	}
-	free(r->evidence);
-	free(r->fix);
-	free(r->reason);
-	free(r->device);
-	free(r->fstype);
-	free(r->label);
-	free(r->uuid);
-	memset(r, 0, sizeof(*r));
-}
-
 /**
  * Record the outcome in the report and the log.
  * @ret outcome

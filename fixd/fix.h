@@ -50,7 +50,7 @@ struct fix_ctx {
  * @v sig	the .minisig file
  * @v siglen	its length
  * @v r		report to fill (fix, serial, result, reason, target, evidence);
- *		free it with report_free() semantics: fix_report_clear()
+ *		free what it holds with report_clear()
  * @ret the outcome
  */
 enum fix_outcome fix_run(const struct fix_ctx *ctx, const struct plan_fix *pf,
@@ -69,8 +69,5 @@ int fix_report_init(struct report *r, const struct plan_fix *pf);
  */
 int fix_report_result(struct report *r, enum report_result result,
 		      const char *reason);
-
-/** Free what a report owns (not the struct); accepts NULL. */
-void fix_report_clear(struct report *r);
 
 #endif

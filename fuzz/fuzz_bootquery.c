@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/hex.h"
 #include "server/bootdecide.h"
 #include "server/inventory.h"
 #include "server/log.h"
@@ -40,23 +41,6 @@ struct fbq_query {
 };
 
 /**
- * Value of a hex digit.
- *
- * @v c		character
- * @ret 0..15, or -1
- */
-static int fbq_hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/**
  * Decode %XX in place (a %00 ends the C string, as it does for fixsrv).
  *
  * @v s		value
@@ -66,8 +50,8 @@ static void fbq_unescape(char *s)
 	char *w = s;
 
 	for (; *s; s++) {
-		if (s[0] == '%' && fbq_hex(s[1]) >= 0 && fbq_hex(s[2]) >= 0) {
-			*w++ = (char)(fbq_hex(s[1]) << 4 | fbq_hex(s[2]));
+		if (s[0] == '%' && hex_digit(s[1]) >= 0 && hex_digit(s[2]) >= 0) {
+			*w++ = (char)(hex_digit(s[1]) << 4 | hex_digit(s[2]));
 			s += 2;
 		} else {
 			*w++ = *s;

@@ -48,7 +48,7 @@ static struct fx *fx_new(void)
 
 static void fx_free(struct fx *f)
 {
-	fix_report_clear(&f->r);
+	report_clear(&f->r);
 	log_free(&f->log);
 	tl_rmtree(f->root);
 	tl_rmtree(f->work);
@@ -79,7 +79,7 @@ static enum fix_outcome run(struct fx *f, uint64_t serial, const char *content,
 	pf.bundle.has_sha256 = 1;
 	if (bad_sha)
 		pf.bundle.sha256[0] ^= 1;
-	fix_report_clear(&f->r);
+	report_clear(&f->r);
 	assert_int_equal(fix_report_init(&f->r, &pf), 0);
 	o = fix_run(&f->ctx, &pf, data, len, sig, siglen, &f->r);
 	free(data);
@@ -340,7 +340,7 @@ static enum fix_outcome run_ev(struct fx *f)
 	sig = tl_sign(&f->sk, data, len, "timestamp:1", &siglen);
 	sha_buf(data, len, pf.bundle.sha256);
 	pf.bundle.has_sha256 = 1;
-	fix_report_clear(&f->r);
+	report_clear(&f->r);
 	assert_int_equal(fix_report_init(&f->r, &pf), 0);
 	o = fix_run(&f->ctx, &pf, data, len, sig, siglen, &f->r);
 	free(data);

@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <grp.h>
 #include <pwd.h>
 #include <signal.h>
@@ -32,6 +33,7 @@
 #include "server/log.h"
 #include "server/wake.h"
 
+#define EXIT_USAGE 1
 #define EXIT_PERM 100
 #define EXIT_TEMP 111
 #define FIXSRV_FDS_SPARE 64	/* descriptors besides the public connections */
@@ -51,20 +53,36 @@ struct fixsrv_socks {
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: fixsrv [-n] [-f CONFIG]\n"
-		"  -f CONFIG  configuration file (default %s)\n"
-		"  -n         check the configuration and exit\n"
-		"Runs in the foreground and logs to stderr.  Exit: 0 done, "
-		"100 bad configuration, 111 temporary failure.\n",
+		"The fix server: boot decisions for iPXE, the agents' API, the "
+		"inventory,\nWake-on-LAN, and the admin API that fixctl "
+		"talks to.\n\n"
+		"  -f, --config CONFIG  configuration file (default %s;\n"
+		"                       every option: fixsrv.conf.example "
+		"in the docs)\n"
+		"  -n, --check          check the configuration (paths, keys, "
+		"user, templates)\n"
+		"                       and exit\n"
+		"  -h, --help           this text\n\n"
+		"Runs in the foreground (systemd: fixsrv.service) and logs to "
+		"stderr;\nSIGTERM or SIGINT stops it.\n"
+		"Exit: 0 done, 1 usage, 100 bad configuration, 111 temporary "
+		"failure.\n",
 		CONFIG_DEFAULT_PATH);
 }
 
 /** Parse the command line; @ret 0, or an exit code */
 static int fixsrv_args(int argc, char **argv, struct fixsrv_opts *o)
 {
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'f' },
+		{ "check", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
 	int c;
 
 	o->config = CONFIG_DEFAULT_PATH;
-	while ((c = getopt(argc, argv, "f:nh")) != -1) {
+	while ((c = getopt_long(argc, argv, "f:nh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			o->config = optarg;
@@ -77,12 +95,14 @@ static int fixsrv_args(int argc, char **argv, struct fixsrv_opts *o)
 			exit(0);
 		default:
 			usage(stderr);
-			return 1;
+			return EXIT_USAGE;
 		}
 	}
 	if (optind != argc) {
+		fprintf(stderr, "fixsrv: unexpected argument %s\n",
+			argv[optind]);
 		usage(stderr);
-		return 1;
+		return EXIT_USAGE;
 	}
 	return 0;
 }

@@ -183,6 +183,10 @@ fixctl client add 2>/dev/null; [ $? = 1 ] || fail "fixctl usage: exit not 1"
 "$FIXCTL" --socket "$T/none.sock" client list 2>/dev/null; [ $? = 111 ] ||
 	fail "fixctl unreachable: exit not 111"
 fixctl fix add "$T/untrusted.fix" 2>/dev/null; [ $? = 100 ] || fail "untrusted fix: exit not 100"
+# fixsrv's: --help 0 (the usage on stdout), a bad option or argument 1
+"$FIXSRV" --help | grep -q -- "--config CONFIG" || fail "fixsrv --help"
+"$FIXSRV" --no-such-option 2>/dev/null; [ $? = 1 ] || fail "fixsrv bad option: exit not 1"
+"$FIXSRV" stray 2>/dev/null; [ $? = 1 ] || fail "fixsrv stray argument: exit not 1"
 
 fx_dump "$T/after.sql"
 diff -u "$T/before.sql" "$T/after.sql" || fail "the inventory changed"

@@ -22,6 +22,15 @@ PER_RUN=${BENCH_REPORTS_PER_RUN:-8192}
 CLI_N=${BENCH_CLI_REPORTS:-2048}
 CONNS=64
 
+# commit_metrics: "commits waiters seconds" of fixsrv's group commit so far
+commit_metrics() {
+	curl -sf --unix-socket "$SOCK" http://fixsrv/metrics |
+		awk '$1 == "fixnet_db_commits_total" { c = $2 }
+		     $1 == "fixnet_db_commit_waiters_total" { w = $2 }
+		     $1 == "fixnet_db_commit_seconds_total" { s = $2 }
+		     END { print c, w, s }'
+}
+
 fx_start
 fx_key
 for f in $(seq -f '%02g' "$NFIXES"); do
@@ -70,14 +79,16 @@ cli_script() {
 	}'
 }
 
-declare -a RATE CLI P99
+declare -a RATE CLI P99 PERCOMMIT COMMITMS
 for run in $(seq "$BENCH_RUNS"); do
 	# fixsrv: the next PER_RUN reports, 64 agents at once
 	sed -n "$(((run - 1) * PER_RUN + 1)),$((run * PER_RUN))p" "$T/reports" > "$T/slice"
 	c0=$(bench_cpu "$FX_PID")
+	m0=$(commit_metrics)
 	"$AGENTLOAD" -a "127.0.0.1:$PORT" -c $CONNS -m report -i "$T/slice" \
 		-o "$T/acked" > "$T/load.out" || fail "report load: $(cat "$T/load.out")"
 	c1=$(bench_cpu "$FX_PID")
+	m1=$(commit_metrics)
 	eval "$(tr ' ' '\n' < "$T/load.out" | sed 's/^/L_/')"
 	[ "$L_ok" = "$PER_RUN" ] || fail "only $L_ok of $PER_RUN reports acknowledged"
 	# the CLI: reports of the following run's slice, on a copy (the
@@ -97,6 +108,10 @@ for run in $(seq "$BENCH_RUNS"); do
 	rm -f "$T/cli.db" "$T/cli.db-wal" "$T/cli.db-shm"
 	cli=$(awk -v n="$CLI_N" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", n / (b - a) }')
 	RATE+=("$L_rate"); CLI+=("$cli"); P99+=("$L_p99_us")
+	# shellcheck disable=SC2086
+	set -- $m0 $m1
+	PERCOMMIT+=("$(awk -v n="$PER_RUN" -v a="$1" -v b="$4" 'BEGIN { printf "%.1f", n / (b - a) }')")
+	COMMITMS+=("$(awk -v a="$1" -v b="$4" -v s="$3" -v t="$6" 'BEGIN { printf "%.3f", (t - s) * 1000 / (b - a) }')")
 	echo "run $run: fixsrv $L_rate reports/s (p99 ${L_p99_us} µs," \
 		"$(awk -v c="$c1" -v d="$c0" -v n="$PER_RUN" 'BEGIN { printf "%.0f", (c - d) * 1e6 / n }') µs CPU each)," \
 		"sqlite3 CLI $cli/s"
@@ -114,5 +129,7 @@ bench_out "$(printf '%-34s %12s %10s' 'fixsrv (ack after durable commit)' "$r" \
 	"$(awk -v u="$(bench_median "${P99[@]}")" 'BEGIN { printf "%.1f", u / 1000 }')")"
 bench_out "$(printf '%-34s %12s %10s' 'sqlite3 CLI, 1 transaction/report' "$c" -)"
 bench_out "ratio fixsrv / sqlite3 CLI: $(bench_ratio "$r" "$c")"
+bench_out "fixsrv's group commit: $(bench_median "${PERCOMMIT[@]}") reports per commit, a commit takes" \
+	"$(bench_median "${COMMITMS[@]}") ms (fixnet_db_commit* of /metrics); the CLI pays one commit per report"
 bench_out "goal: >= 2000 reports/s and >= 10x the CLI"
 bench_finish

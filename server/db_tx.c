@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "server/inventory.h"
 #include "server/log.h"
@@ -71,11 +72,26 @@ static void tx_release_waiters(struct inv *inv, int rc)
 	pthread_cond_broadcast(&inv->committed);
 }
 
+/** Nanoseconds of the monotonic clock. */
+static uint64_t tx_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 /** Commit the batch (lock held); @ret 0 or the commit's error */
 static int tx_commit(struct inv *inv)
 {
+	uint64_t t0 = tx_now_ns();
 	int rc = tx_exec(inv, TX_COMMIT);
 
+	if (rc == 0 && inv->dirty) {
+		inv->commits++;
+		inv->commit_waiters += inv->members;
+		inv->commit_ns += tx_now_ns() - t0;
+	}
 	if (rc < 0 && !sqlite3_get_autocommit(inv->db))
 		tx_exec(inv, TX_ROLLBACK);
 	tx_release_waiters(inv, rc);

@@ -171,6 +171,24 @@ int inv_metrics_text(struct inv *inv, struct buf *out)
 				" %" PRId64 "\nfixnet_reports_total{result="
 				"\"skipped\"} %" PRId64 "\n", reports[0],
 				reports[1], reports[2]);
+	if (rc == 0)
+		rc = buf_printf(out, "# HELP fixnet_db_commits_total Durable "
+				"commits of the inventory (group commit: each "
+				"carries the writes waiting together).\n# TYPE "
+				"fixnet_db_commits_total counter\n"
+				"fixnet_db_commits_total %" PRIu64 "\n# HELP "
+				"fixnet_db_commit_waiters_total Transactions "
+				"that waited for those commits (writes, and reads "
+				"of writes not yet on disk).\n# TYPE "
+				"fixnet_db_commit_waiters_total counter\n"
+				"fixnet_db_commit_waiters_total %" PRIu64 "\n"
+				"# HELP "
+				"fixnet_db_commit_seconds_total Time spent in "
+				"those commits (the disk's flushes).\n# TYPE "
+				"fixnet_db_commit_seconds_total counter\n"
+				"fixnet_db_commit_seconds_total %.6f\n",
+				inv->commits, inv->commit_waiters,
+				(double)inv->commit_ns / 1e9);
 out:
 	json_decref(counts);
 	return rc;

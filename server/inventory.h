@@ -57,6 +57,9 @@ struct inv {
 	size_t members;			/* transactions waiting for its commit */
 	struct inv_waiter *waiters;
 	int64_t changes;		/* total changes at the savepoint */
+	/* durable commits of batches with writes (lock held): how many, the
+	 * transactions that waited for them, the time spent in COMMIT */
+	uint64_t commits, commit_waiters, commit_ns;
 	struct inv_stmt stmts[INV_STMT_CACHE];
 	size_t nstmts;
 };

@@ -115,6 +115,12 @@ fixctl client add 52:54:00:99:99:99 --name found1 >/dev/null || fail "adopt a di
 fixctl client add 52:54:00:99:99:99 2>/dev/null && fail "client added twice"
 curl -sf --unix-socket "$SOCK" http://x/metrics | grep -q '^fixnet_boots_total{decision="quarantine"} 4$' ||
 	fail "metrics"
+metrics=$(curl -sf --unix-socket "$SOCK" http://x/metrics) || fail "metrics"
+commits=$(sed -n 's/^fixnet_db_commits_total //p' <<<"$metrics")
+waiters=$(sed -n 's/^fixnet_db_commit_waiters_total //p' <<<"$metrics")
+[ "${commits:-0}" -gt 0 ] && [ "${waiters:-0}" -ge "$commits" ] ||
+	fail "group commit metrics: $commits commits, $waiters waiters"
+grep -q '^fixnet_db_commit_seconds_total [0-9.]*$' <<<"$metrics" || fail "commit time metric"
 fixctl events --client pc1 --limit 5 >/dev/null || fail "events"
 
 # TCP admin: only with the bearer token; a refused upload is not stored.

@@ -121,6 +121,12 @@ static int txn_sync(struct txn *t, const char *what, struct err *err)
 	return 0;
 }
 
+/** Is step done (1-based) of total one to report at info? */
+static bool txn_progress_due(size_t done, size_t total)
+{
+	return done == 1 || done * 10 / total != (done - 1) * 10 / total;
+}
+
 /**
  * Commit every step not done yet, in order, then syncfs.
  * @ret 0 or -errno
@@ -128,27 +134,43 @@ static int txn_sync(struct txn *t, const char *what, struct err *err)
 int txn_commit(struct txn *t, const struct txn_obs *obs, struct err *err)
 {
 	char name[TXN_NAME_MAX];
-	int rc = 0;
+	size_t nput = 0, ndeleted = 0;
+	int rc;
 
-	for (size_t i = 0; rc == 0 && i < t->j->nsteps; i++) {
+	for (size_t i = 0; i < t->j->nsteps; i++) {
 		const struct journal_step *s = &t->j->steps[i];
+		bool put = s->kind == MANIFEST_OP_PUT;
 
 		if (obs && obs[i].at == TXN_AT_AFTER)
 			continue;
-		if (s->kind == MANIFEST_OP_PUT) {
+		if (put) {
 			txn_stage_name(i, name);
 			rc = txn_put(t, name, s->path, err);
 		} else {
 			rc = txn_unlink(t, s->path, err);
 		}
-		if (rc == 0) {
-			log_info(t->log, "%s %s", s->kind == MANIFEST_OP_PUT ? "put" :
-				 "deleted", s->path);
-			txn_step(t, "%s %s", s->kind == MANIFEST_OP_PUT ? "put" :
-				 "deleted", s->path);
-		}
+		if (rc < 0)
+			return rc;
+		/* every path at debug, progress at info (the first change,
+		 * then each tenth): thousands of lines would crawl over a
+		 * serial console and crowd the outcome out of the uploaded
+		 * log, and the report's evidence names every path anyway */
+		if (txn_progress_due(i + 1, t->j->nsteps))
+			log_info(t->log, "commit: %zu of %zu path(s) done (%s %s)",
+				 i + 1, t->j->nsteps, put ? "put" : "deleted",
+				 s->path);
+		else
+			log_debug(t->log, "%s %s", put ? "put" : "deleted",
+				  s->path);
+		txn_step(t, "%s %s", put ? "put" : "deleted", s->path);
+		if (put)
+			nput++;
+		else
+			ndeleted++;
 	}
-	return rc < 0 ? rc : txn_sync(t, "commit synced", err);
+	log_info(t->log, "committed: %zu file(s) put, %zu deleted%s", nput,
+		 ndeleted, obs ? " (completing an interrupted apply)" : "");
+	return txn_sync(t, "commit synced", err);
 }
 
 /**

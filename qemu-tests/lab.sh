@@ -41,6 +41,7 @@ LAB_SRV_IP=$LAB_NET.1
 LAB_PORT=8080
 LAB_URL=http://$LAB_SRV_IP:$LAB_PORT
 LAB_RETRIES=3		# fixsrv's boot_retries, and the TFTP entry script's
+LAB_KERNEL_ARGS=${LAB_KERNEL_ARGS:-}	# a scenario's additions to kernel_args
 LAB_VM_MAX=${FIXNET_E2E_VM_MAX:-600}
 LAB_ACCEL=${FIXNET_QEMU_ACCEL:-tcg}
 
@@ -225,7 +226,7 @@ lab_fixsrv_start() {
 		keys_dir = $LAB_KEYS
 		user = nobody
 		log_level = debug
-		kernel_args = console=ttyS0,115200 quiet panic=0
+		kernel_args = console=ttyS0,115200 quiet panic=0${LAB_KERNEL_ARGS:+ $LAB_KERNEL_ARGS}
 		max_boots = 3
 		boot_retries = $LAB_RETRIES
 		wol_broadcast = $LAB_NET.255

@@ -35,6 +35,10 @@ cmp -s "$W/src/defs.dat" "$T/etc/app/defs/defs.dat" || fail "defs.dat differs"
 [ -f "$T/var/log/keep.txt" ] || fail "keep.txt deleted"
 [ "$(cat "$T/hook-ran")" = ran ] || fail "hook did not run in the target"
 grep -q "hook: hook in $T for av-1/1" "$W/fixd.err" || fail "hook output not logged"
+# the commit at info: the first change and a summary, each path at debug only
+grep -q "info: commit: 1 of 4 path(s) done" "$W/fixd.err" || fail "no commit progress line"
+grep -q "info: committed: 2 file(s) put, 2 deleted" "$W/fixd.err" || fail "no commit summary"
+grep -q "info: put " "$W/fixd.err" && fail "a path logged at info"
 pass "bytes, modes, deletes and hook on the target"
 
 R=$T/.fixnet/receipts/av-1.json

@@ -8,10 +8,10 @@
 #   MUSL_NFT     the static nft for the secondary OS (absent when the Debian
 #                archive did not serve its sources: check with test -x)
 #
-# FIXNET_TLS=none (default) or mbedtls chooses libcurl's TLS.  deps/README.md
+# FIXNET_TLS=mbedtls (default: fixd speaks https) or none chooses libcurl's TLS.  deps/README.md
 # says more.
 
-FIXNET_TLS ?= none
+FIXNET_TLS ?= mbedtls
 ifeq ($(filter none mbedtls,$(FIXNET_TLS)),)
 $(error FIXNET_TLS=$(FIXNET_TLS): choose none or mbedtls)
 endif

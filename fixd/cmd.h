@@ -11,6 +11,8 @@
 #define FIXD_VERSION "0.1.0"
 #define FIXD_KEYS_DIR "/etc/fixnet/keys"
 #define FIXD_WORK_DIR "/tmp"
+/* the CA that signs the fix server's certificate, for https:// servers */
+#define FIXD_CA_FILE "/etc/fixnet/ca.pem"
 
 /** `fixd apply`: one session with the fix server. */
 int cmd_apply(int argc, char **argv);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -22,7 +23,7 @@
 #define APPLY_UNSET UINT64_MAX
 
 struct apply_opts {
-	const char *server, *token, *mac, *target, *keys, *work_dir;
+	const char *server, *token, *mac, *target, *keys, *work_dir, *ca;
 	uint64_t retries, delay_ms, deadline_s, speed_bps, speed_s;
 	bool verbose;
 };
@@ -54,6 +55,7 @@ static int apply_parse(int argc, char **argv, struct apply_opts *o)
 		{ "target", required_argument, NULL, 'T' },
 		{ "keys", required_argument, NULL, 'k' },
 		{ "work-dir", required_argument, NULL, 'w' },
+		{ "ca", required_argument, NULL, 'c' },
 		{ "retries", required_argument, NULL, 'r' },
 		{ "retry-delay", required_argument, NULL, 'd' },
 		{ "deadline", required_argument, NULL, 'D' },
@@ -74,6 +76,7 @@ static int apply_parse(int argc, char **argv, struct apply_opts *o)
 		case 'T': o->target = optarg; break;
 		case 'k': o->keys = optarg; break;
 		case 'w': o->work_dir = optarg; break;
+		case 'c': o->ca = optarg; break;
 		case 'r': rc = apply_num("retries", optarg, 1, APPLY_RETRIES_MAX,
 					 &o->retries); break;
 		case 'd': rc = apply_num("retry-delay", optarg, 0, APPLY_DELAY_MAX_MS,
@@ -181,6 +184,17 @@ static int apply_run(const struct apply_opts *o, struct log *log)
 		http.low_speed_bps = (long)o->speed_bps;
 	if (o->speed_s)
 		http.low_speed_s = (long)o->speed_s;
+	if (strncmp(cl.server, "https://", 8) == 0) {
+		if (access(o->ca, R_OK) < 0) {
+			log_err(log, "%s is https, but the CA file %s cannot be read "
+				"(%s): give --ca FILE, or build the initramfs with "
+				"FIXNET_CA=FILE", cl.server, o->ca, strerror(errno));
+			http_free(&http);
+			curl_global_cleanup();
+			return EXIT_PERMANENT;
+		}
+		http.ca_file = o->ca;
+	}
 	log_info(log, "fixd %s: server %s", FIXD_VERSION, cl.server);
 	code = agent_run(&ag);
 	http_free(&http);
@@ -196,6 +210,7 @@ static int apply_run(const struct apply_opts *o, struct log *log)
 int cmd_apply(int argc, char **argv)
 {
 	struct apply_opts o = { .keys = FIXD_KEYS_DIR, .work_dir = FIXD_WORK_DIR,
+				.ca = FIXD_CA_FILE,
 				.delay_ms = APPLY_UNSET, .speed_bps = APPLY_UNSET };
 	struct log log;
 	int rc, code;
@@ -204,7 +219,7 @@ int cmd_apply(int argc, char **argv)
 	if (rc != 0) {
 		fprintf(rc > 0 ? stdout : stderr, "Usage: fixd apply [--server URL] "
 			"[--token TOKEN] [--mac MAC] [--target DEVICE|DIR] [--keys DIR]\n"
-			"       [--work-dir DIR] [--retries N] [--retry-delay MS] "
+			"       [--work-dir DIR] [--ca FILE] [--retries N] [--retry-delay MS] "
 			"[--deadline S]\n       [--speed-limit BPS] [--speed-time S] [-v]\n"
 			"See fixd --help.\n");
 		return rc > 0 ? EXIT_DONE : EXIT_PERMANENT;

@@ -171,6 +171,12 @@ static int http_setup(struct http_call *c, struct curl_slist **hdrs)
 	curl_easy_setopt(cu, CURLOPT_HEADERDATA, c);
 	curl_easy_setopt(cu, CURLOPT_WRITEFUNCTION, http_on_body);
 	curl_easy_setopt(cu, CURLOPT_WRITEDATA, c);
+	if (h->ca_file) {
+		curl_easy_setopt(cu, CURLOPT_CAINFO, h->ca_file);
+		curl_easy_setopt(cu, CURLOPT_CAPATH, NULL);
+		curl_easy_setopt(cu, CURLOPT_SSL_VERIFYPEER, 1L);
+		curl_easy_setopt(cu, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
 	if (c->body) {
 		curl_easy_setopt(cu, CURLOPT_POST, 1L);
 		curl_easy_setopt(cu, CURLOPT_POSTFIELDS, c->body);
@@ -213,6 +219,11 @@ static int http_attempt(struct http_call *c, struct err *err)
 	} else if (res == CURLE_UNSUPPORTED_PROTOCOL || res == CURLE_URL_MALFORMAT) {
 		return err_set(err, -EPROTONOSUPPORT, "%s: %s", c->what,
 			       c->curl_err[0] ? c->curl_err : curl_easy_strerror(res));
+	} else if (res == CURLE_PEER_FAILED_VERIFICATION) {
+		return err_set(err, -EKEYREJECTED, "%s: the fix server's "
+			       "certificate is not signed by the trusted CA "
+			       "(%s): %s", c->what, c->h->ca_file ?
+			       c->h->ca_file : "none", c->curl_err);
 	} else if (res != CURLE_OK) {
 		err_set(err, -EAGAIN, "%s: %s", c->what,
 			c->curl_err[0] ? c->curl_err : curl_easy_strerror(res));

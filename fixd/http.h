@@ -24,7 +24,13 @@
  * overlong body) outlived the retries; for a refusal by the server -EACCES
  * (401), -EPERM (403), -ENOENT (404), -EEXIST (409), -EFBIG (413) or
  * -EPROTO (other status); -EPROTONOSUPPORT when this libcurl cannot speak
- * the URL's scheme (https in a build without TLS).  err holds the server's
+ * the URL's scheme (https in a build without TLS); -EKEYREJECTED when the
+ * server's certificate is not signed by ca_file.
+ *
+ * https: the server's certificate must chain to ca_file, a CA of the
+ * operator's own, for fix servers only; its name is not checked (the
+ * secondary OS has no DNS and reaches the server by address, and mbedTLS
+ * 2.28 matches no IP address in a certificate).  err holds the server's
  * "error" text.
  */
 
@@ -48,6 +54,7 @@ struct http {
 	unsigned attempts;		/* in a row without progress */
 	unsigned backoff_ms, backoff_max_ms;
 	unsigned deadline_s;		/* 0: HTTP_DEADLINE_S + size / rate */
+	const char *ca_file;		/* https: the CA that signs the server */
 };
 
 /**

@@ -3,12 +3,15 @@
 #
 #   make initramfs                          -> $(B)/os/vmlinuz, $(B)/os/initramfs
 #   make initramfs FIXNET_KEYS_DIR=DIR      publisher keys: DIR/*.pub (+ revoked)
+#   make initramfs FIXNET_CA=FILE           the CA of fixsrv's https listener
 #
 # Debian packages are downloaded and unpacked into $(FIXNET_CACHE)/debian,
 # never installed.  The build prints the sizes and fails if kernel +
 # initramfs reach 20 MB.
 
 FIXNET_KEYS_DIR ?= /etc/fixnet/keys
+# The CA (PEM) that signs fixsrv's tls_cert, for an https agent_url.
+FIXNET_CA ?=
 # Firmware files for /lib/firmware of the secondary OS (docs/hardware.md).
 FIXNET_FIRMWARE_DIR ?=
 
@@ -27,10 +30,12 @@ initramfs: $(B)/os/initramfs
 
 $(B)/os/vmlinuz $(B)/os/initramfs &: $(INITRAMFS_SRCS) $(INITRAMFS_INPUTS) \
 		$(wildcard $(FIXNET_KEYS_DIR)/*.pub $(FIXNET_KEYS_DIR)/revoked) \
-		$(if $(FIXNET_FIRMWARE_DIR),$(shell find $(FIXNET_FIRMWARE_DIR) -type f))
+		$(if $(FIXNET_FIRMWARE_DIR),$(shell find $(FIXNET_FIRMWARE_DIR) -type f)) \
+		$(FIXNET_CA)
 	FIXNET_CACHE=$(FIXNET_CACHE) initramfs/build-initramfs --out $(B)/os \
 		--fixd $(B)/bin/fixd --nft $(MUSL_NFT) --keys $(FIXNET_KEYS_DIR) \
-		$(if $(FIXNET_FIRMWARE_DIR),--firmware $(FIXNET_FIRMWARE_DIR))
+		$(if $(FIXNET_FIRMWARE_DIR),--firmware $(FIXNET_FIRMWARE_DIR)) \
+		$(if $(FIXNET_CA),--ca $(FIXNET_CA))
 
 # The keys staging step alone (stage-keys + mkcpio): no kernel, no QEMU.
 INTEG_TESTS += initramfs/test/integ-stage-keys.sh

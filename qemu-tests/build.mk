@@ -26,6 +26,7 @@ UNIT_TESTS += $(WOLFRAME_TEST)
 E2E_DIR := $(B)/e2e
 E2E_PUBLISHER := $(E2E_DIR)/publisher/fixnet-e2e
 E2E_KEYS_DIR := $(E2E_DIR)/keys
+E2E_TLS := $(E2E_DIR)/tls
 E2E_OS := $(E2E_DIR)/os/vmlinuz $(E2E_DIR)/os/initramfs
 E2E_PRIMARY := $(E2E_DIR)/primary/vmlinuz $(E2E_DIR)/primary/initrd \
 	$(E2E_DIR)/primary/BOOTX64.EFI
@@ -38,9 +39,17 @@ $(E2E_KEYS_DIR)/fixnet-e2e.pub: | $(B)/bin/fixctl
 	$(B)/bin/fixctl key gen -o $(E2E_PUBLISHER) --no-password
 	cp $(E2E_PUBLISHER).pub $@
 
-$(E2E_OS) &: $(INITRAMFS_SRCS) $(INITRAMFS_INPUTS) $(E2E_KEYS_DIR)/fixnet-e2e.pub
+# The lab's https: a test CA, baked into its secondary OS, and the fix
+# server's certificate (for the lab's address) that fixsrv's tls_listen uses.
+$(E2E_TLS)/ca.pem: server/test/make-test-ca
+	rm -rf $(E2E_TLS)
+	server/test/make-test-ca $(E2E_TLS) 10.77.0.1
+
+$(E2E_OS) &: $(INITRAMFS_SRCS) $(INITRAMFS_INPUTS) $(E2E_KEYS_DIR)/fixnet-e2e.pub \
+		$(E2E_TLS)/ca.pem
 	FIXNET_CACHE=$(FIXNET_CACHE) initramfs/build-initramfs --out $(E2E_DIR)/os \
-		--fixd $(B)/bin/fixd --nft $(MUSL_NFT) --keys $(E2E_KEYS_DIR)
+		--fixd $(B)/bin/fixd --nft $(MUSL_NFT) --keys $(E2E_KEYS_DIR) \
+		--ca $(E2E_TLS)/ca.pem
 
 $(E2E_PRIMARY) &: qemu-tests/build-primary-os qemu-tests/primary-init \
 		qemu-tests/primary-modules.list initramfs/deb-unpack \

@@ -30,6 +30,7 @@ LAB_FIXCTL=$LAB_B/bin/fixctl
 LAB_WOL=$LAB_B/host/qemu-tests/wol-listen
 LAB_OS=$LAB_B/e2e/os			# secondary OS built with the e2e key
 LAB_KEYS=$LAB_B/e2e/keys		# the trusted keys: fixnet-e2e.pub
+LAB_TLS=$LAB_B/e2e/tls			# test CA (in the secondary OS), server cert
 LAB_PUBLISHER=$LAB_B/e2e/publisher/fixnet-e2e	# the secret signing key
 LAB_PRIMARY=$LAB_B/e2e/primary		# the clients' primary OS
 LAB_FAILED_DIR=$LAB_B/e2e/failed
@@ -42,6 +43,8 @@ LAB_PORT=8080
 LAB_URL=http://$LAB_SRV_IP:$LAB_PORT
 LAB_RETRIES=3		# fixsrv's boot_retries, and the TFTP entry script's
 LAB_KERNEL_ARGS=${LAB_KERNEL_ARGS:-}	# a scenario's additions to kernel_args
+LAB_TLS_PORT=8443			# fixsrv's https listener (agents only)
+LAB_AGENT_URL=${LAB_AGENT_URL:-}	# a scenario's agent_url (default public_url)
 LAB_VM_MAX=${FIXNET_E2E_VM_MAX:-600}
 LAB_ACCEL=${FIXNET_QEMU_ACCEL:-tcg}
 
@@ -231,6 +234,10 @@ lab_fixsrv_start() {
 		boot_retries = $LAB_RETRIES
 		wol_broadcast = $LAB_NET.255
 		wol_trailer = yes
+		tls_listen = $LAB_SRV_IP:$LAB_TLS_PORT
+		tls_cert = $LAB_TLS/server.pem
+		tls_key = $LAB_TLS/server.key
+		${LAB_AGENT_URL:+agent_url = $LAB_AGENT_URL}
 	EOF
 	"$LAB_FIXSRV" -n -f "$LAB_RUN/fixsrv.conf" >>"$LAB_RUN/fixsrv.log" 2>&1 ||
 		lab_fail "fixsrv -n rejects the lab config: $(tail -n 3 "$LAB_RUN/fixsrv.log")"

@@ -101,6 +101,7 @@ static int bs_value(const struct bootscript_vars *v, const char *name,
 		size_t off;
 	} names[] = {
 		{ "SERVER", offsetof(struct bootscript_vars, server) },
+		{ "AGENT_URL", offsetof(struct bootscript_vars, agent_url) },
 		{ "TOKEN", offsetof(struct bootscript_vars, token) },
 		{ "MAC", offsetof(struct bootscript_vars, mac) },
 		{ "BOOTIF", offsetof(struct bootscript_vars, bootif) },

@@ -29,6 +29,7 @@ struct bootscripts {
 /* Values of the placeholders; NULL renders as "". */
 struct bootscript_vars {
 	const char *server;
+	const char *agent_url;
 	const char *token;
 	const char *mac;
 	const char *bootif;

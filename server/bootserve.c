@@ -21,6 +21,8 @@ static int bootserve_render(const struct srv *srv,
 {
 	struct bootscript_vars v = {
 		.server = srv->cfg->public_url,
+		.agent_url = srv->cfg->agent_url ? srv->cfg->agent_url :
+			     srv->cfg->public_url,
 		.token = token,
 		.mac = mac ? mac : "unknown",
 		.kernel_args = srv->cfg->kernel_args,

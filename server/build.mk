@@ -74,7 +74,7 @@ UNIT_TESTS += $(SERVER_TEST_BINS)
 SERVER_INTEG := server/test/integ-fixsrv.sh server/test/integ-report-durable.sh server/test/integ-fixd-dir.sh \
 	server/test/integ-fixd-ext4.sh server/test/integ-badinput.sh \
 	server/test/integ-restart.sh server/test/integ-wol-netns.sh \
-	server/test/integ-evidence.sh server/test/integ-stale-boot.sh \
+	server/test/integ-evidence.sh server/test/integ-stale-boot.sh server/test/integ-https.sh \
 	server/test/integ-dnsmasq-conf.sh server/test/integ-conf-example.sh
 # trust and hardening (issue 5)
 SERVER_INTEG += server/test/integ-serial-rollback.sh server/test/integ-key-rotation.sh \

@@ -31,6 +31,10 @@ static int check_user(const char *v);
 static const struct opt config_opts[] = {
 	{ "listen", OPT_STR, F(listen), 0, 0, check_hostport },
 	{ "public_url", OPT_STR, F(public_url), 0, 0, check_url },
+	{ "agent_url", OPT_STR, F(agent_url), 0, 0, check_url },
+	{ "tls_listen", OPT_STR, F(tls_listen), 0, 0, check_hostport },
+	{ "tls_cert", OPT_STR, F(tls_cert), 0, 0, check_path },
+	{ "tls_key", OPT_STR, F(tls_key), 0, 0, check_path },
 	{ "admin_socket", OPT_STR, F(admin_socket), 0, 0, check_path },
 	{ "admin_listen", OPT_STR, F(admin_listen), 0, 0, check_hostport },
 	{ "admin_token_file", OPT_STR, F(admin_token_file), 0, 0, check_path },
@@ -347,12 +351,26 @@ static int config_check(const struct config *cfg, const char *path)
 			path);
 		bad = 1;
 	}
+	if (!!cfg->tls_listen != !!cfg->tls_cert ||
+	    !!cfg->tls_listen != !!cfg->tls_key) {
+		log_err("config", "%s: tls_listen, tls_cert and tls_key go "
+			"together (the https listener needs its certificate "
+			"and key)", path);
+		bad = 1;
+	}
 	if (!!cfg->admin_listen != !!cfg->admin_token_file) {
 		log_err("config", "%s: admin_listen and admin_token_file go "
 			"together (TCP admin needs a bearer token)", path);
 		bad = 1;
 	}
 	return bad ? -EINVAL : 0;
+}
+
+/** Drop a base URL's trailing slashes (not the scheme's); accepts NULL. */
+static void trim_slashes(char *url)
+{
+	while (url && strlen(url) > 8 && url[strlen(url) - 1] == '/')
+		url[strlen(url) - 1] = '\0';
 }
 
 /**
@@ -411,9 +429,8 @@ int config_load(struct config *cfg, const char *path)
 		}
 	}
 	fclose(f);
-	while (cfg->public_url && strlen(cfg->public_url) > 8 &&
-	       cfg->public_url[strlen(cfg->public_url) - 1] == '/')
-		cfg->public_url[strlen(cfg->public_url) - 1] = '\0';
+	trim_slashes(cfg->public_url);
+	trim_slashes(cfg->agent_url);
 	if (config_check(cfg, path) < 0)
 		bad = 1;
 	return bad ? -EINVAL : 0;
@@ -430,6 +447,10 @@ void config_free(struct config *cfg)
 		return;
 	free(cfg->listen);
 	free(cfg->public_url);
+	free(cfg->agent_url);
+	free(cfg->tls_listen);
+	free(cfg->tls_cert);
+	free(cfg->tls_key);
 	free(cfg->admin_socket);
 	free(cfg->admin_listen);
 	free(cfg->admin_token_file);

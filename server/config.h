@@ -22,6 +22,9 @@
 struct config {
 	char *listen;			/* host:port */
 	char *public_url;		/* no trailing slash */
+	char *agent_url;		/* fixd's base URL; NULL: public_url */
+	char *tls_listen;		/* host:port of the https listener */
+	char *tls_cert, *tls_key;	/* its certificate chain and key (PEM) */
 	char *admin_socket;
 	char *admin_listen;		/* NULL: no TCP admin */
 	char *admin_token_file;

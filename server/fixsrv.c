@@ -36,6 +36,7 @@
 #define EXIT_USAGE 1
 #define EXIT_PERM 100
 #define EXIT_TEMP 111
+#define FIXSRV_PEM_MAX (64 * 1024)	/* tls_cert, tls_key */
 #define FIXSRV_FDS_SPARE 64	/* descriptors besides the public connections */
 
 struct fixsrv_opts {
@@ -43,9 +44,10 @@ struct fixsrv_opts {
 	int check;
 };
 
-/** The sockets bound as root. */
+/** The sockets bound as root, the https listener's PEM files read as root. */
 struct fixsrv_socks {
-	int pub, admin, admin_tcp;
+	struct http_socks h;
+	char *tls_cert, *tls_key;
 	struct wolsend ws;
 };
 
@@ -140,13 +142,75 @@ static int fixsrv_admin_token(const struct config *cfg, char **out)
 	return *out ? 0 : -ENOMEM;
 }
 
+/**
+ * Read a PEM file of the https listener (tls_cert or tls_key) while root.
+ *
+ * @v opt	the option's name, for the log
+ * @v path	its value
+ * @v out	the text, NUL-terminated, to free (zeroed first for a key)
+ * @ret rc	0, or a negative errno (logged)
+ */
+static int fixsrv_pem_read(const char *opt, const char *path, char **out)
+{
+	char *text = calloc(1, FIXSRV_PEM_MAX + 1);
+	size_t n = 0;
+	ssize_t r;
+	int fd;
+
+	*out = NULL;
+	if (!text)
+		return -ENOMEM;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		log_err("config", "%s %s: %s", opt, path, strerror(errno));
+		free(text);
+		return -EACCES;
+	}
+	while (n < FIXSRV_PEM_MAX &&
+	       (r = read(fd, text + n, FIXSRV_PEM_MAX - n)) > 0)
+		n += (size_t)r;
+	close(fd);
+	if (n == FIXSRV_PEM_MAX || !strstr(text, "-----BEGIN ")) {
+		log_err("config", "%s %s: not a PEM file of at most %d bytes",
+			opt, path, FIXSRV_PEM_MAX - 1);
+		explicit_bzero(text, FIXSRV_PEM_MAX);
+		free(text);
+		return -EINVAL;
+	}
+	*out = text;
+	return 0;
+}
+
+/** Read tls_cert and tls_key, when configured.  @ret 0 or a negative errno */
+static int fixsrv_tls_read(const struct config *cfg, char **cert, char **key)
+{
+	int rc;
+
+	*cert = *key = NULL;
+	if (!cfg->tls_listen)
+		return 0;
+	rc = fixsrv_pem_read("tls_cert", cfg->tls_cert, cert);
+	if (rc == 0)
+		rc = fixsrv_pem_read("tls_key", cfg->tls_key, key);
+	return rc;
+}
+
+/** Free what fixsrv_tls_read() read, the key wiped. */
+static void fixsrv_tls_free(char *cert, char *key)
+{
+	if (key)
+		explicit_bzero(key, strlen(key));
+	free(key);
+	free(cert);
+}
+
 /** Checks of -n beyond the syntax: files, keys, user.  @ret errors found */
 static int fixsrv_check(const struct config *cfg, struct bootscripts *bs)
 {
 	struct keyring *kr = malloc(sizeof(*kr));
 	struct err err = { .msg = "" };
 	struct wol_trailer tr;
-	char *tok = NULL;
+	char *tok = NULL, *cert, *key;
 	int bad = 0;
 
 	if (bootscript_load(bs, cfg->script_dir) < 0)
@@ -177,6 +241,9 @@ static int fixsrv_check(const struct config *cfg, struct bootscripts *bs)
 	if (fixsrv_admin_token(cfg, &tok) < 0)
 		bad++;
 	free(tok);
+	if (fixsrv_tls_read(cfg, &cert, &key) < 0)
+		bad++;
+	fixsrv_tls_free(cert, key);
 	return bad;
 }
 
@@ -212,17 +279,22 @@ static void fixsrv_fd_limit(const struct config *cfg)
 static int fixsrv_bind(const struct config *cfg, const struct passwd *pw,
 		       struct fixsrv_socks *s)
 {
-	s->admin_tcp = -1;
-	s->pub = listen_tcp(cfg->listen);
-	if (s->pub < 0)
-		return s->pub;
-	s->admin = listen_unix(cfg->admin_socket, pw->pw_uid, pw->pw_gid);
-	if (s->admin < 0)
-		return s->admin;
+	s->h.admin_tcp = s->h.tls = -1;
+	s->h.pub = listen_tcp(cfg->listen);
+	if (s->h.pub < 0)
+		return s->h.pub;
+	if (cfg->tls_listen) {
+		s->h.tls = listen_tcp(cfg->tls_listen);
+		if (s->h.tls < 0)
+			return s->h.tls;
+	}
+	s->h.admin = listen_unix(cfg->admin_socket, pw->pw_uid, pw->pw_gid);
+	if (s->h.admin < 0)
+		return s->h.admin;
 	if (cfg->admin_listen) {
-		s->admin_tcp = listen_tcp(cfg->admin_listen);
-		if (s->admin_tcp < 0)
-			return s->admin_tcp;
+		s->h.admin_tcp = listen_tcp(cfg->admin_listen);
+		if (s->h.admin_tcp < 0)
+			return s->h.admin_tcp;
 	}
 	return wolsend_open(&s->ws, cfg->wol_broadcast, cfg->nwol);
 }
@@ -344,7 +416,8 @@ static void fixsrv_wait(const sigset_t *set)
 /** Everything after the config is read; @ret an exit code */
 static int fixsrv_run(const struct config *cfg, struct srv *srv)
 {
-	struct fixsrv_socks s = { .pub = -1, .admin = -1, .admin_tcp = -1 };
+	struct fixsrv_socks s = { .h = { .pub = -1, .tls = -1, .admin = -1,
+					 .admin_tcp = -1 } };
 	struct http_daemons d = { 0 };
 	struct wake_ctx wc = { srv, &s.ws };
 	const struct passwd *pw;
@@ -370,7 +443,11 @@ static int fixsrv_run(const struct config *cfg, struct srv *srv)
 	    fixsrv_admin_token(cfg, &srv->admin_token) < 0)
 		return EXIT_PERM;
 	fixsrv_fd_limit(cfg);
-	rc = fixsrv_bind(cfg, pw, &s);
+	rc = fixsrv_tls_read(cfg, &s.tls_cert, &s.tls_key);
+	s.h.tls_cert = s.tls_cert;
+	s.h.tls_key = s.tls_key;
+	if (rc == 0)
+		rc = fixsrv_bind(cfg, pw, &s);
 	if (rc == 0)
 		rc = fixsrv_drop(pw);
 	if (rc == 0)
@@ -383,11 +460,13 @@ static int fixsrv_run(const struct config *cfg, struct srv *srv)
 	if (rc == 0)
 		rc = fixsrv_waker(cfg, &wc, srv);
 	if (rc == 0)
-		rc = http_start(&d, srv, s.pub, s.admin, s.admin_tcp);
+		rc = http_start(&d, srv, &s.h);
 	if (rc == 0) {
-		log_info("main", "serving %s on %s, admin on %s%s%s",
-			 cfg->public_url, cfg->listen, cfg->admin_socket,
-			 cfg->admin_listen ? " and " : "",
+		log_info("main", "serving %s on %s%s%s, admin on %s%s%s",
+			 cfg->public_url, cfg->listen,
+			 cfg->tls_listen ? ", https on " : "",
+			 cfg->tls_listen ? cfg->tls_listen : "",
+			 cfg->admin_socket, cfg->admin_listen ? " and " : "",
 			 cfg->admin_listen ? cfg->admin_listen : "");
 		fixsrv_wait(&set);
 	}
@@ -396,16 +475,19 @@ static int fixsrv_run(const struct config *cfg, struct srv *srv)
 	fixmanifests_free(srv->manifests);
 	inv_close(srv->inv);
 	wolsend_close(&s.ws);
-	if (s.admin >= 0) {
-		close(s.admin);
+	fixsrv_tls_free(s.tls_cert, s.tls_key);
+	if (s.h.admin >= 0) {
+		close(s.h.admin);
 		if (unlink(cfg->admin_socket) < 0 && errno != ENOENT)
 			log_warn("main", "cannot remove %s: %s", cfg->admin_socket,
 				 strerror(errno));
 	}
-	if (s.pub >= 0)
-		close(s.pub);
-	if (s.admin_tcp >= 0)
-		close(s.admin_tcp);
+	if (s.h.pub >= 0)
+		close(s.h.pub);
+	if (s.h.tls >= 0)
+		close(s.h.tls);
+	if (s.h.admin_tcp >= 0)
+		close(s.h.admin_tcp);
 	return rc == 0 ? 0 : rc == -EADDRINUSE || rc == -EBUSY ? EXIT_TEMP :
 		EXIT_PERM;
 }

@@ -461,14 +461,24 @@ static void http_mhd_log(void *cls, const char *fmt, va_list ap)
 }
 
 /** Start one daemon on a socket, with a pool of threads (1: no pool),
- *  at most conns connections of mem bytes each. */
+ *  at most conns connections of mem bytes each; TLS (GnuTLS) when key and
+ *  cert are given. */
 static struct MHD_Daemon *http_daemon(struct http_listen_ctx *lc, int fd,
 				      unsigned threads, unsigned conns,
-				      size_t mem)
+				      size_t mem, const char *key,
+				      const char *cert)
 {
+	struct MHD_OptionItem tls[] = {
+		{ key ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0,
+		  (void *)(uintptr_t)key },
+		{ MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)(uintptr_t)cert },
+		{ MHD_OPTION_END, 0, NULL },
+	};
+
 	return MHD_start_daemon(
-		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL,
-		NULL, http_access, lc,
+		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG |
+		(key ? MHD_USE_TLS : 0), 0, NULL, NULL, http_access, lc,
+		MHD_OPTION_ARRAY, tls,
 		MHD_OPTION_EXTERNAL_LOGGER, http_mhd_log, NULL,
 		MHD_OPTION_LISTEN_SOCKET, fd,
 		MHD_OPTION_THREAD_POOL_SIZE, threads > 1 ? threads : 0,
@@ -484,30 +494,36 @@ static struct MHD_Daemon *http_daemon(struct http_listen_ctx *lc, int fd,
  *
  * @v d		daemons
  * @v srv	server
- * @v pub_fd	public listening socket
- * @v admin_fd	admin Unix socket
- * @v admin_tcp_fd	admin TCP socket or -1
+ * @v s		sockets, and the TLS listener's certificate and key
  * @ret rc	0 or -EIO
  */
-int http_start(struct http_daemons *d, const struct srv *srv, int pub_fd,
-	       int admin_fd, int admin_tcp_fd)
+int http_start(struct http_daemons *d, const struct srv *srv,
+	       const struct http_socks *s)
 {
 	memset(d, 0, sizeof(*d));
 	d->ctx[0] = (struct http_listen_ctx){ srv, HTTP_PUBLIC };
 	d->ctx[1] = (struct http_listen_ctx){ srv, HTTP_ADMIN };
 	d->ctx[2] = (struct http_listen_ctx){ srv, HTTP_ADMIN_TCP };
-	d->pub = http_daemon(&d->ctx[0], pub_fd, (unsigned)srv->cfg->threads,
+	d->pub = http_daemon(&d->ctx[0], s->pub, (unsigned)srv->cfg->threads,
 			     (unsigned)srv->cfg->max_connections,
-			     (size_t)HTTP_PUB_CONN_MEMORY);
-	d->admin = http_daemon(&d->ctx[1], admin_fd, HTTP_ADMIN_THREADS,
+			     (size_t)HTTP_PUB_CONN_MEMORY, NULL, NULL);
+	/* the agents' https: a larger pool for GnuTLS's records */
+	if (s->tls >= 0)
+		d->tls = http_daemon(&d->ctx[0], s->tls, HTTP_TLS_THREADS,
+				     (unsigned)srv->cfg->max_connections,
+				     (size_t)HTTP_TLS_CONN_MEMORY, s->tls_key,
+				     s->tls_cert);
+	d->admin = http_daemon(&d->ctx[1], s->admin, HTTP_ADMIN_THREADS,
 			       HTTP_ADMIN_CONN_LIMIT,
-			       (size_t)HTTP_ADMIN_CONN_MEMORY);
-	if (admin_tcp_fd >= 0)
-		d->admin_tcp = http_daemon(&d->ctx[2], admin_tcp_fd,
+			       (size_t)HTTP_ADMIN_CONN_MEMORY, NULL, NULL);
+	if (s->admin_tcp >= 0)
+		d->admin_tcp = http_daemon(&d->ctx[2], s->admin_tcp,
 					    HTTP_ADMIN_THREADS,
 					    HTTP_ADMIN_CONN_LIMIT,
-					    (size_t)HTTP_ADMIN_CONN_MEMORY);
-	if (!d->pub || !d->admin || (admin_tcp_fd >= 0 && !d->admin_tcp)) {
+					    (size_t)HTTP_ADMIN_CONN_MEMORY,
+					    NULL, NULL);
+	if (!d->pub || !d->admin || (s->tls >= 0 && !d->tls) ||
+	    (s->admin_tcp >= 0 && !d->admin_tcp)) {
 		log_err("http", "cannot start the HTTP daemons");
 		http_stop(d);
 		return -EIO;
@@ -524,6 +540,8 @@ void http_stop(struct http_daemons *d)
 {
 	if (d->pub)
 		MHD_stop_daemon(d->pub);
+	if (d->tls)
+		MHD_stop_daemon(d->tls);
 	if (d->admin)
 		MHD_stop_daemon(d->admin);
 	if (d->admin_tcp)

@@ -29,6 +29,8 @@
  * keep-alive connections at 38.8 MB instead of 58.4 MB. */
 #define HTTP_PUB_CONN_MEMORY (4 * 1024)
 #define HTTP_ADMIN_CONN_MEMORY (32 * 1024)
+#define HTTP_TLS_CONN_MEMORY (32 * 1024)
+#define HTTP_TLS_THREADS 4		/* the https listener's pool */
 #define HTTP_URL_MAX 4096
 #define HTTP_ADMIN_THREADS 2
 #define HTTP_ADMIN_BODY_MAX (16 * 1024 * 1024)	/* admin JSON (imports) */
@@ -79,16 +81,24 @@ struct http_listen_ctx {
 };
 
 struct http_daemons {
-	struct MHD_Daemon *pub, *admin, *admin_tcp;
+	struct MHD_Daemon *pub, *tls, *admin, *admin_tcp;
 	struct http_listen_ctx ctx[3];
 };
 
+/* The bound, listening sockets (-1: none), and the https listener's
+ * certificate chain and key (PEM text). */
+struct http_socks {
+	int pub, tls, admin, admin_tcp;
+	const char *tls_cert, *tls_key;
+};
+
 /**
- * Start the daemons on bound, listening sockets (admin_tcp_fd may be -1).
+ * Start the daemons: the public one (and the same routes over TLS when
+ * s->tls is a socket), the admin ones.
  * @ret 0, or a negative errno (logged)
  */
-int http_start(struct http_daemons *d, const struct srv *srv, int pub_fd,
-	       int admin_fd, int admin_tcp_fd);
+int http_start(struct http_daemons *d, const struct srv *srv,
+	       const struct http_socks *s);
 
 /** Stop the daemons; accepts a zeroed struct. */
 void http_stop(struct http_daemons *d);

@@ -28,7 +28,7 @@ printf 'abcdefghijklmnopqrstuvwxyz012345\n' > "$T/token"
 # Every option documented, each once: the keys of the example are those
 # fixsrv accepts (an unknown key fails -n above).
 keys=$(sed -n 's/^#\{0,1\}\([a-z_]*\) = .*/\1/p' "$EX" | LC_ALL=C sort -u | tr '\n' ' ')
-want="admin_listen admin_socket admin_token_file boot_dir boot_retries kernel_args keys_dir listen log_level max_boots max_connections public_url script_dir state_dir threads token_ttl user wol_broadcast wol_global_per_sec wol_group_interval_ms wol_trailer "
+want="admin_listen admin_socket admin_token_file agent_url boot_dir boot_retries kernel_args keys_dir listen log_level max_boots max_connections public_url script_dir state_dir threads tls_cert tls_key tls_listen token_ttl user wol_broadcast wol_global_per_sec wol_group_interval_ms wol_trailer "
 [ "$keys" = "$want" ] || fail "options in the example: $keys"
 # -n reports each bad line with its number.
 printf 'public_url = http://x\nmax_boots = many\nbogus = 1\n' > "$T/bad.conf"

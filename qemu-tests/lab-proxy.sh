@@ -57,17 +57,9 @@ lab_site_dhcp_start() {
 
 # Stop the site's DHCP host (its dnsmasq daemonised: not a child of ours).
 lab_site_dhcp_stop() {
-	local pid
 	[ -n "$LAB_SITE_NS" ] || return 0
 	set +e
-	for pid in $(ip netns pids "$LAB_SITE_NS" 2>/dev/null); do
-		kill "$pid" 2>/dev/null
-	done
-	sleep 0.2
-	for pid in $(ip netns pids "$LAB_SITE_NS" 2>/dev/null); do
-		kill -9 "$pid" 2>/dev/null
-	done
-	ip netns del "$LAB_SITE_NS" 2>/dev/null
+	lab_ns_delete "$LAB_SITE_NS"
 	LAB_SITE_NS=''
 }
 

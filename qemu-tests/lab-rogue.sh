@@ -31,17 +31,9 @@ lab_rogue_require() {
 # of ours), then delete it.  Captures still running are stopped first, so
 # that their files are complete in the kept run directory.
 lab_rogue_down() {
-	local pid
 	[ -n "$LAB_ROGUE_NS" ] || return 0
 	set +e
-	for pid in $(ip netns pids "$LAB_ROGUE_NS" 2>/dev/null); do
-		kill "$pid" 2>/dev/null
-	done
-	sleep 0.3
-	for pid in $(ip netns pids "$LAB_ROGUE_NS" 2>/dev/null); do
-		kill -9 "$pid" 2>/dev/null
-	done
-	ip netns del "$LAB_ROGUE_NS" 2>/dev/null
+	lab_ns_delete "$LAB_ROGUE_NS"
 	LAB_ROGUE_NS=''
 }
 

@@ -144,6 +144,21 @@ lab_is_descendant() {
 	return 1
 }
 
+# Stop every process in a namespace of a helper host (its daemons are not
+# children of ours): SIGTERM, then SIGKILL, then delete the namespace.
+#   lab_ns_delete NS
+lab_ns_delete() {
+	local pid
+	for pid in $(ip netns pids "$1" 2>/dev/null); do
+		kill "$pid" 2>/dev/null
+	done
+	sleep 0.3
+	for pid in $(ip netns pids "$1" 2>/dev/null); do
+		kill -9 "$pid" 2>/dev/null
+	done
+	ip netns del "$1" 2>/dev/null
+}
+
 # Kill what the run started and delete its namespace; keep the logs of a
 # failed run.  Runs once, from the EXIT trap.
 lab_teardown() {

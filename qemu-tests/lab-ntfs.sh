@@ -110,25 +110,18 @@ lab_ntfs_expected() {
 
 # The flags ntfsinfo reports for a volume ("0x0000" clean, "0x0001" dirty).
 lab_ntfs_flags() {
-	ntfsinfo -f -m "$1" 2>/dev/null | awk '/Volume Flags:/ { print $3; exit }'
+	# (awk reads to the end: an early exit would SIGPIPE ntfsinfo)
+	ntfsinfo -f -m "$1" 2>/dev/null | awk '/Volume Flags:/ && !n++ { print $3 }'
 }
 
 # Build, sign and publish the CrowdStrike fix: delete the faulty channel
 # files from the Windows volume, found by its type and by the directory
 # that must exist on it.  lab_publish_cs_fix ID SERIAL
 lab_publish_cs_fix() {
-	local id=$1 serial=$2 dir=$LAB_RUN/fixes
-	mkdir -p "$dir"
-	lab_fixctl bundle create --id "$id" --serial "$serial" \
-		--target "fstype=ntfs,path=$LAB_CS_DIR" --delete "$LAB_CS_GLOB:16" \
-		--description "CrowdStrike channel file 291 (2024-07-19): delete it" \
-		-o "$dir/$id.fix" >>"$LAB_RUN/fixctl.log" 2>&1 ||
-		lab_fail "fixctl bundle create: $(tail -n 3 "$LAB_RUN/fixctl.log")"
-	lab_fixctl bundle sign --key "$LAB_PUBLISHER" "$dir/$id.fix" >>"$LAB_RUN/fixctl.log" 2>&1 ||
-		lab_fail "fixctl bundle sign: $(tail -n 3 "$LAB_RUN/fixctl.log")"
-	lab_fixctl fix add "$dir/$id.fix" >>"$LAB_RUN/fixctl.log" 2>&1 ||
-		lab_fail "fixctl fix add: $(tail -n 3 "$LAB_RUN/fixctl.log")"
-	lab_say "fix $id (serial $serial) signed and published: on the NTFS volume that has $LAB_CS_DIR, delete $LAB_CS_GLOB"
+	lab_publish_bundle "$1" "$2" --target "fstype=ntfs,path=$LAB_CS_DIR" \
+		--delete "$LAB_CS_GLOB:16" \
+		--description "CrowdStrike channel file 291 (2024-07-19): delete it"
+	lab_say "fix $1 (serial $2) signed and published: on the NTFS volume that has $LAB_CS_DIR, delete $LAB_CS_GLOB"
 }
 
 # Add a client and make the fix pending for it.  lab_assign NAME MAC FIX

@@ -17,22 +17,6 @@ lab_disk_require() {
 	done
 }
 
-# Build, sign and publish a fix from `fixctl bundle create` arguments.
-#   lab_publish_bundle ID SERIAL CREATE-ARGS...
-lab_publish_bundle() {
-	local id=$1 serial=$2 dir=$LAB_RUN/fixes
-	shift 2
-	mkdir -p "$dir"
-	lab_fixctl bundle create --id "$id" --serial "$serial" --target label=PRIMARY \
-		"$@" -o "$dir/$id.fix" >>"$LAB_RUN/fixctl.log" 2>&1 ||
-		lab_fail "fixctl bundle create: $(tail -n 3 "$LAB_RUN/fixctl.log")"
-	lab_fixctl bundle sign --key "$LAB_PUBLISHER" "$dir/$id.fix" >>"$LAB_RUN/fixctl.log" 2>&1 ||
-		lab_fail "fixctl bundle sign: $(tail -n 3 "$LAB_RUN/fixctl.log")"
-	lab_fixctl fix add "$dir/$id.fix" >>"$LAB_RUN/fixctl.log" 2>&1 ||
-		lab_fail "fixctl fix add: $(tail -n 3 "$LAB_RUN/fixctl.log")"
-	lab_say "fix $id (serial $serial) signed and published: $*"
-}
-
 # Cut a client's power the moment its serial console prints a line matching
 # REGEX (from line FROM on); fail if that does not happen within SECONDS.
 # Prints the line.  The watch follows the log as it grows (tail -F) and

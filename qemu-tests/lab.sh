@@ -497,21 +497,31 @@ lab_data() {
 	printf '%s\n' "$3" >"$1/$2"
 }
 
-# Build, sign and publish a fix that puts one file on the PRIMARY filesystem
-# and, if HOOK is given, runs that script in the secondary OS after it.
-#   lab_publish_fix ID SERIAL RELPATH CONTENT [HOOK]
-lab_publish_fix() {
-	local id=$1 serial=$2 path=$3 content=$4 hook=${5:-} dir=$LAB_RUN/fixes
+# Build a fix from `fixctl bundle create` arguments (its target selector
+# among them), sign it with the lab's publisher key and add it to fixsrv.
+#   lab_publish_bundle ID SERIAL CREATE-ARGS...
+lab_publish_bundle() {
+	local id=$1 serial=$2 dir=$LAB_RUN/fixes
+	shift 2
 	mkdir -p "$dir"
-	printf '%s\n' "$content" >"$dir/$id.payload"
-	lab_fixctl bundle create --id "$id" --serial "$serial" --target label=PRIMARY \
-		--put "$dir/$id.payload=$path:0644" ${hook:+--hook "$hook:60"} \
+	lab_fixctl bundle create --id "$id" --serial "$serial" "$@" \
 		-o "$dir/$id.fix" >>"$LAB_RUN/fixctl.log" 2>&1 ||
 		lab_fail "fixctl bundle create: $(tail -n 3 "$LAB_RUN/fixctl.log")"
 	lab_fixctl bundle sign --key "$LAB_PUBLISHER" "$dir/$id.fix" >>"$LAB_RUN/fixctl.log" 2>&1 ||
 		lab_fail "fixctl bundle sign: $(tail -n 3 "$LAB_RUN/fixctl.log")"
 	lab_fixctl fix add "$dir/$id.fix" >>"$LAB_RUN/fixctl.log" 2>&1 ||
 		lab_fail "fixctl fix add: $(tail -n 3 "$LAB_RUN/fixctl.log")"
+}
+
+# Publish a fix that puts one file on the PRIMARY filesystem and, if HOOK is
+# given, runs that script in the secondary OS after it.
+#   lab_publish_fix ID SERIAL RELPATH CONTENT [HOOK]
+lab_publish_fix() {
+	local id=$1 serial=$2 path=$3 content=$4 hook=${5:-}
+	mkdir -p "$LAB_RUN/fixes"
+	printf '%s\n' "$content" >"$LAB_RUN/fixes/$id.payload"
+	lab_publish_bundle "$id" "$serial" --target label=PRIMARY \
+		--put "$LAB_RUN/fixes/$id.payload=$path:0644" ${hook:+--hook "$hook:60"}
 	lab_say "fix $id (serial $serial) signed and published: puts $path = \"$content\"${hook:+, then runs hook $(basename "$hook")}"
 }
 

@@ -358,6 +358,11 @@ static int config_check(const struct config *cfg, const char *path)
 			"and key)", path);
 		bad = 1;
 	}
+	if (cfg->agent_url && strncmp(cfg->agent_url, "https://", 8) == 0 &&
+	    !cfg->tls_listen)
+		log_warn("config", "%s: agent_url is https but tls_listen is "
+			 "not set: fixd will reach fixsrv only if a TLS proxy "
+			 "answers at %s", path, cfg->agent_url);
 	if (!!cfg->admin_listen != !!cfg->admin_token_file) {
 		log_err("config", "%s: admin_listen and admin_token_file go "
 			"together (TCP admin needs a bearer token)", path);

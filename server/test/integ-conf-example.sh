@@ -30,6 +30,10 @@ printf 'abcdefghijklmnopqrstuvwxyz012345\n' > "$T/token"
 keys=$(sed -n 's/^#\{0,1\}\([a-z_]*\) = .*/\1/p' "$EX" | LC_ALL=C sort -u | tr '\n' ' ')
 want="admin_listen admin_socket admin_token_file agent_url boot_dir boot_retries kernel_args keys_dir listen log_level max_boots max_connections public_url script_dir state_dir threads tls_cert tls_key tls_listen token_ttl user wol_broadcast wol_global_per_sec wol_group_interval_ms wol_trailer "
 [ "$keys" = "$want" ] || fail "options in the example: $keys"
+# An https agent_url with no tls_listen of fixsrv's own: accepted, with a warning.
+sed 's|^#agent_url|agent_url|' "$T/conf" > "$T/https.conf"
+"$FIXSRV" -n -f "$T/https.conf" > "$T/out" 2>&1 || fail "fixsrv -n refuses agent_url alone: $(cat "$T/out")"
+grep -q "agent_url is https but tls_listen is not set" "$T/out" || fail "no warning for agent_url without tls_listen"
 # -n reports each bad line with its number.
 printf 'public_url = http://x\nmax_boots = many\nbogus = 1\n' > "$T/bad.conf"
 "$FIXSRV" -n -f "$T/bad.conf" > "$T/out" 2>&1; rc=$?

@@ -8,7 +8,7 @@
 #
 # libsodium: common/ initialises it itself (common_crypto_init()).
 
-COMMON_MODULES := err buf strnum hex mac uuid crypto token wol \
+COMMON_MODULES := err buf file strnum hex mac uuid crypto token wol \
 	minisign_text minisign_pub minisign_sig minisign_key keyring \
 	jsonx manifest_check manifest manifest_ops manifest_format \
 	plan plan_format report report_format report_event

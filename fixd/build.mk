@@ -2,7 +2,7 @@
 # unit tests (cmocka, against the host's libraries) and integration tests
 # (a small HTTP server of our own, fixctl-made bundles, the static fixd).
 
-FIXD_MODULES := log cmdline sha safe file download http bundle bundle_paths \
+FIXD_MODULES := log cmdline sha safe download http bundle bundle_paths \
 	target target_fs target_select receipt hook hook_confine reap apply apply_glob \
 	apply_stage apply_commit apply_recover journal journal_decode txn txn_backup \
 	txn_commit txn_decide fix agent cmd_apply cmd_verify cmd_keys text ntfs

@@ -147,6 +147,7 @@ static int apply_run(const struct apply_opts *o, struct log *log)
 	struct agent ag = { .log = log, .http = &http, .fix = &fix };
 	struct err err = { "" };
 	struct stat st;
+	bool https;
 	int code, rc;
 
 	keyring_init(&kr);
@@ -159,6 +160,13 @@ static int apply_run(const struct apply_opts *o, struct log *log)
 	}
 	if (kr.nkeys == 0) {
 		log_err(log, "no trusted keys in %s: every fix would be refused", o->keys);
+		return EXIT_PERMANENT;
+	}
+	https = strncmp(cl.server, "https://", 8) == 0;
+	if (https && access(o->ca, R_OK) < 0) {
+		log_err(log, "%s is https, but the CA file %s cannot be read (%s): "
+			"give --ca FILE, or build the initramfs with FIXNET_CA=FILE",
+			cl.server, o->ca, strerror(errno));
 		return EXIT_PERMANENT;
 	}
 	fix.tctx = (struct target_ctx){ .log = log, .given = o->target,
@@ -184,17 +192,8 @@ static int apply_run(const struct apply_opts *o, struct log *log)
 		http.low_speed_bps = (long)o->speed_bps;
 	if (o->speed_s)
 		http.low_speed_s = (long)o->speed_s;
-	if (strncmp(cl.server, "https://", 8) == 0) {
-		if (access(o->ca, R_OK) < 0) {
-			log_err(log, "%s is https, but the CA file %s cannot be read "
-				"(%s): give --ca FILE, or build the initramfs with "
-				"FIXNET_CA=FILE", cl.server, o->ca, strerror(errno));
-			http_free(&http);
-			curl_global_cleanup();
-			return EXIT_PERMANENT;
-		}
+	if (https)
 		http.ca_file = o->ca;
-	}
 	log_info(log, "fixd %s: server %s", FIXD_VERSION, cl.server);
 	code = agent_run(&ag);
 	http_free(&http);

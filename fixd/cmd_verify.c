@@ -5,12 +5,12 @@
 #include <string.h>
 
 #include "common/crypto.h"
+#include "common/file.h"
 #include "common/keyring.h"
 #include "common/protocol.h"
 #include "fixd/agent.h"
 #include "fixd/bundle.h"
 #include "fixd/cmd.h"
-#include "fixd/file.h"
 
 #define VERIFY_KEYS_MAX 16	/* --key options */
 #define VERIFY_SIG_SUFFIX ".minisig"

@@ -8,9 +8,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/file.h"
 #include "fixd/bundle.h"
 #include "fixd/crash.h"
-#include "fixd/file.h"
 #include "fixd/safe.h"
 #include "fixd/txn.h"
 

@@ -8,7 +8,7 @@
 
 FIXCTL_SRCS += server/fixctl.c server/fixctl_util.c server/fixctl_key.c \
 	server/fixctl_bundle.c server/fixctl_archive.c server/fixctl_sign.c \
-	server/fixctl_show.c fixd/bundle.c fixd/bundle_paths.c fixd/file.c \
+	server/fixctl_show.c fixd/bundle.c fixd/bundle_paths.c \
 	fixd/sha.c
 FIXCTL_LDLIBS += $(shell pkg-config --libs libarchive nettle) $(COMMON_LDLIBS)
 

@@ -8,11 +8,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/file.h"
 #include "common/manifest.h"
 #include "common/protocol.h"
 #include "common/strnum.h"
 #include "fixd/bundle.h"
-#include "fixd/file.h"
 #include "fixd/sha.h"
 #include "server/fixctl.h"
 #include "server/fixctl_archive.h"

@@ -28,8 +28,8 @@
 #include <sys/stat.h>
 
 #include "common/buf.h"
+#include "common/file.h"
 #include "common/strnum.h"
-#include "fixd/file.h"
 #include "server/bootscript.h"
 #include "server/fixctl_admin.h"
 

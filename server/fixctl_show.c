@@ -5,10 +5,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/file.h"
 #include "common/keyring.h"
 #include "common/protocol.h"
 #include "fixd/bundle.h"
-#include "fixd/file.h"
 #include "fixd/sha.h"
 #include "server/fixctl.h"
 

@@ -9,11 +9,11 @@
 
 #include <sodium.h>
 
+#include "common/file.h"
 #include "common/keyring.h"
 #include "common/minisign.h"
 #include "common/protocol.h"
 #include "fixd/bundle.h"
-#include "fixd/file.h"
 #include "fixd/sha.h"
 #include "server/fixctl.h"
 

@@ -25,6 +25,7 @@
 #include <linux/capability.h>
 
 #include "common/crypto.h"
+#include "common/file.h"
 #include "common/keyring.h"
 #include "server/fixmanifest.h"
 #include "server/http.h"
@@ -147,37 +148,27 @@ static int fixsrv_admin_token(const struct config *cfg, char **out)
  *
  * @v opt	the option's name, for the log
  * @v path	its value
- * @v out	the text, NUL-terminated, to free (zeroed first for a key)
+ * @v out	the text, NUL-terminated, to free (wiped first for a key)
  * @ret rc	0, or a negative errno (logged)
  */
 static int fixsrv_pem_read(const char *opt, const char *path, char **out)
 {
-	char *text = calloc(1, FIXSRV_PEM_MAX + 1);
-	size_t n = 0;
-	ssize_t r;
-	int fd;
+	struct err err = { .msg = "" };
+	struct buf b;
+	int rc;
 
 	*out = NULL;
-	if (!text)
-		return -ENOMEM;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		log_err("config", "%s %s: %s", opt, path, strerror(errno));
-		free(text);
-		return -EACCES;
+	rc = file_read(path, FIXSRV_PEM_MAX, &b, &err);
+	if (rc == 0 && !strstr(b.data, "-----BEGIN "))
+		rc = err_set(&err, -EINVAL, "%s: not a PEM file", path);
+	if (rc < 0) {
+		log_err("config", "%s %s", opt, err.msg);
+		if (b.data)
+			explicit_bzero(b.data, b.len);
+		buf_free(&b);
+		return rc;
 	}
-	while (n < FIXSRV_PEM_MAX &&
-	       (r = read(fd, text + n, FIXSRV_PEM_MAX - n)) > 0)
-		n += (size_t)r;
-	close(fd);
-	if (n == FIXSRV_PEM_MAX || !strstr(text, "-----BEGIN ")) {
-		log_err("config", "%s %s: not a PEM file of at most %d bytes",
-			opt, path, FIXSRV_PEM_MAX - 1);
-		explicit_bzero(text, FIXSRV_PEM_MAX);
-		free(text);
-		return -EINVAL;
-	}
-	*out = text;
+	*out = b.data;
 	return 0;
 }
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-#ifndef FIXD_FILE_H
-#define FIXD_FILE_H
+#ifndef FIXNET_COMMON_FILE_H
+#define FIXNET_COMMON_FILE_H
 
 #include <stddef.h>
 

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fixd/file.h"
+#include "common/file.h"
 
 #define FILE_CHUNK (64 * 1024)
 

@@ -29,7 +29,8 @@ FUZZ_COV_bundle  := fixd/bundle.c fixd/bundle_paths.c
 # fixsrv's client list import, CSV and /etc/ethers (server/import.h); its
 # name check lives in the inventory's db.c.
 FUZZ_TARGETS   += import
-FUZZ_OBJS_import := server/import.c server/db.c server/db_stmt.c server/db_tx.c server/log.c
+FUZZ_OBJS_import := server/import.c server/db.c server/db_stmt.c server/db_tx.c \
+	server/db_reader.c server/log.c
 FUZZ_LIBS_import := $(shell pkg-config --libs sqlite3) -lpthread
 FUZZ_COV_import  := server/import.c
 
@@ -37,7 +38,8 @@ FUZZ_COV_import  := server/import.c
 # against an in-memory inventory and the rendered script.
 FUZZ_TARGETS   += bootquery
 FUZZ_OBJS_bootquery := server/bootserve.c server/bootdecide.c \
-	server/boottoken.c server/bootscript.c server/db.c server/db_stmt.c server/db_tx.c server/inv_client.c \
+	server/boottoken.c server/bootscript.c server/bootlog.c server/db.c \
+	server/db_stmt.c server/db_tx.c server/db_reader.c server/inv_client.c \
 	server/inv_fix.c server/inv_event.c server/state.c server/log.c
 FUZZ_LIBS_bootquery := $(shell pkg-config --libs sqlite3 jansson) -lpthread
 FUZZ_COV_bootquery  := server/bootserve.c server/bootdecide.c \

@@ -12,6 +12,7 @@
 
 #include "common/minisign.h"
 #include "common/strnum.h"
+#include "server/bootlog.h"
 #include "server/fixstore.h"
 #include "server/http.h"
 #include "server/inventory.h"
@@ -292,6 +293,8 @@ enum MHD_Result admin_metrics(struct http_call *c)
 		return http_error(c, 503, "inventory busy");
 	rc = inv_metrics_text(c->srv->inv, &out);
 	inv_tx_end(c->srv->inv, -EPERM);
+	if (rc == 0)
+		rc = bootlog_metrics(c->srv->bootlog, &out);
 	if (rc < 0) {
 		buf_free(&out);
 		return http_error(c, 500, "inventory error");

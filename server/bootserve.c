@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * GET /boot.ipxe: the boot decision applied to the inventory, and the
- * script rendered for it.
+ * script rendered for it.  A boot that changes nothing (a known client
+ * with no pair to count, fail or confirm: most boots of a fleet) is
+ * decided from the thread's read-only connection and its records are
+ * written behind (bootlog.h); any other boot is decided again, and
+ * recorded, in one transaction of the inventory.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -9,6 +13,7 @@
 #include <string.h>
 
 #include "server/bootdecide.h"
+#include "server/bootlog.h"
 #include "server/boottoken.h"
 #include "server/inventory.h"
 #include "server/log.h"
@@ -43,32 +48,6 @@ static int bootserve_render(const struct srv *srv,
 		d->platform == BD_EFI ? BS_LOCAL_EFI : BS_LOCAL_BIOS;
 	buf_reset(out);
 	return bootscript_render(&srv->scripts, kind, &v, out);
-}
-
-/** Record the boot; @ret 0 and *boot_id */
-static int bootserve_record(struct inv *inv, int64_t client_id,
-			    const struct bd_output *d, int64_t now,
-			    int64_t *boot_id)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	rc = inv_prepare(inv, &st, "INSERT INTO boots (client_id, time, "
-			 "decision, reason) VALUES (?1, ?2, ?3, ?4)");
-	if (rc < 0)
-		return rc;
-	sqlite3_bind_int64(st, 1, client_id);
-	sqlite3_bind_int64(st, 2, now);
-	sqlite3_bind_text(st, 3, d->quarantine ? "quarantine" : "local", -1,
-			  SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, d->reason, -1, SQLITE_TRANSIENT);
-	rc = inv_step_done(inv, st, "record boot");
-	if (rc == 0)
-		*boot_id = sqlite3_last_insert_rowid(inv->db);
-	if (rc == 0)
-		rc = inv_event_add(inv, now, client_id, NULL, "boot", NULL,
-				   NULL, d->reason);
-	return rc;
 }
 
 /**
@@ -119,6 +98,18 @@ static int bootserve_pairs(struct inv *inv, struct inv_pair *pairs,
 	return rc;
 }
 
+/** Input of the decision from a client's pairs (in, actions: npairs + 1). */
+static void bootserve_input(const struct inv_pair *pairs, size_t npairs,
+			    struct bd_pair_in *in, struct bd_input *bi)
+{
+	for (size_t i = 0; i < npairs; i++) {
+		in[i].state = pairs[i].state;
+		in[i].boots = pairs[i].boots;
+	}
+	bi->pairs = in;
+	bi->npairs = npairs;
+}
+
 /**
  * Decide for a known or new client, in one transaction.
  *
@@ -141,6 +132,7 @@ static int bootserve_decide(const struct srv *srv, const struct bd_request *req,
 	struct inv_client c;
 	struct bd_input bi = { .platform = req->platform,
 			       .max_boots = srv->cfg->max_boots };
+	struct bootlog_rec rec;
 	int64_t boot_id;
 	size_t npairs = 0;
 	int rc;
@@ -153,11 +145,6 @@ static int bootserve_decide(const struct srv *srv, const struct bd_request *req,
 		rc = inv_client_discover(inv, req->mac_str, now, &c.id);
 	else if (rc == 0)
 		bi.known = true;
-	if (rc == 0)
-		rc = inv_client_seen(inv, c.id, req->has_uuid ? req->uuid : NULL,
-				     req->arch[0] ? req->arch : NULL,
-				     req->platform_str[0] ? req->platform_str :
-				     NULL, now);
 	if (rc == 0 && bi.known)
 		rc = inv_pairs_of_client(inv, c.id, &pairs, &npairs);
 	if (rc < 0)
@@ -169,15 +156,11 @@ static int bootserve_decide(const struct srv *srv, const struct bd_request *req,
 		rc = -ENOMEM;
 		goto out;
 	}
-	for (size_t i = 0; i < npairs; i++) {
-		in[i].state = pairs[i].state;
-		in[i].boots = pairs[i].boots;
-	}
-	bi.pairs = in;
-	bi.npairs = npairs;
+	bootserve_input(pairs, npairs, in, &bi);
 	d->actions = actions;
 	bootdecide(&bi, d);
-	rc = bootserve_record(inv, c.id, d, now, &boot_id);
+	bootlog_rec_fill(&rec, c.id, now, req, d);
+	rc = bootlog_write(inv, &rec, &boot_id);
 	if (rc == 0)
 		rc = bootserve_pairs(inv, pairs, npairs, d, bi.max_boots, now,
 				     ids);
@@ -192,6 +175,68 @@ out:
 	free(in);
 	free(pairs);
 	return rc;
+}
+
+/**
+ * The fast path: decide from the committed inventory, without its lock, a
+ * boot that changes nothing (a known client, no pair to count, fail or
+ * confirm), and queue its records to be written behind.
+ *
+ * @v srv	server
+ * @v req	checked request
+ * @v now	Unix time
+ * @v d		the decision, when answered here
+ * @ret rc	1 answered, 0 not for this path: decide in a transaction
+ *		(a change to make, a new client, the queue full, a reader's
+ *		error)
+ */
+static int bootserve_peek(const struct srv *srv, const struct bd_request *req,
+			  int64_t now, struct bd_output *d)
+{
+	struct inv *r;
+	struct inv_pair *pairs = NULL;
+	struct bd_pair_in *in = NULL;
+	enum bd_pair_action *actions = NULL;
+	struct inv_client c;
+	struct bd_input bi = { .known = true, .platform = req->platform,
+			       .max_boots = srv->cfg->max_boots };
+	struct bootlog_rec rec;
+	size_t npairs = 0;
+	int rc;
+
+	rc = inv_reader(srv->inv, &r);
+	if (rc == 0)
+		rc = inv_read_begin(r);
+	if (rc < 0)
+		return 0;
+	rc = inv_client_by_mac(r, req->mac_str, &c);
+	if (rc == 0)
+		rc = inv_pairs_of_client(r, c.id, &pairs, &npairs);
+	rc = inv_read_end(r, rc);
+	if (rc < 0)
+		goto out;
+	for (size_t i = 0; i < npairs; i++)
+		if (pairs[i].state == ST_WAKING)
+			goto out;		/* a wake to confirm */
+	in = calloc(npairs + 1, sizeof(*in));
+	actions = calloc(npairs + 1, sizeof(*actions));
+	if (!in || !actions) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	bootserve_input(pairs, npairs, in, &bi);
+	d->actions = actions;
+	bootdecide(&bi, d);
+	d->actions = NULL;
+	if (d->quarantine || d->nfail)
+		goto out;
+	bootlog_rec_fill(&rec, c.id, now, req, d);
+	rc = bootlog_add(srv->bootlog, &rec) == 0;
+out:
+	free(actions);
+	free(in);
+	free(pairs);
+	return rc < 0 ? 0 : rc;	/* a new client (discover it), an error */
 }
 
 /**
@@ -225,7 +270,9 @@ int bootserve(const struct srv *srv, bool has_query, const char *mac,
 		bootdecide_malformed(req.platform, why, &d);
 		return bootserve_render(srv, &d, NULL, NULL, out);
 	}
-	rc = bootserve_decide(srv, &req, now, &d, token);
+	rc = bootserve_peek(srv, &req, now, &d);
+	if (rc == 0)
+		rc = bootserve_decide(srv, &req, now, &d, token);
 	if (rc < 0) {
 		log_err("boot", "%s: inventory error (%s): local boot",
 			req.mac_str, strerror(-rc));

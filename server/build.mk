@@ -30,8 +30,8 @@ $(SCRIPT_DIR_STAMP): FORCE
 .PHONY: FORCE
 FORCE:
 
-FIXSRV_LIB_MODULES := log config db db_stmt db_tx inv_client inv_fix inv_event inv_stats \
-	state bootdecide boottoken bootscript bootserve wolpace waker wolsend \
+FIXSRV_LIB_MODULES := log config db db_stmt db_tx db_reader inv_client inv_fix inv_event inv_stats \
+	state bootdecide boottoken bootscript bootlog bootserve wolpace waker wolsend \
 	wake http http_file boot_http agent agent_report admin admin_fix \
 	import fixstore fixmanifest evidence listen
 FIXSRV_LIB := $(B)/host/server/libfixsrv.a
@@ -58,7 +58,7 @@ FIXCTL_SRCS += server/fixctl_http.c server/fixctl_client.c \
 FIXCTL_LDLIBS += $(shell pkg-config --libs libcurl jansson)
 
 # Unit tests: server/test/test_<unit>.c, linked with the server library.
-SERVER_TESTS := db state bootdecide boottoken wolpace wolpacket import config \
+SERVER_TESTS := db bootlog state bootdecide boottoken wolpace wolpacket import config \
 	evidence
 SERVER_TEST_BINS := $(SERVER_TESTS:%=$(B)/host/server/test/test_%)
 
@@ -71,7 +71,7 @@ $(SERVER_TEST_BINS): $(B)/host/server/test/test_%: \
 UNIT_TESTS += $(SERVER_TEST_BINS)
 
 # Integration tests: loopback fixsrv driven by fixctl, curl and fixd.
-SERVER_INTEG := server/test/integ-fixsrv.sh server/test/integ-report-durable.sh server/test/integ-fixd-dir.sh \
+SERVER_INTEG := server/test/integ-fixsrv.sh server/test/integ-boot-records.sh server/test/integ-report-durable.sh server/test/integ-fixd-dir.sh \
 	server/test/integ-fixd-ext4.sh server/test/integ-badinput.sh \
 	server/test/integ-restart.sh server/test/integ-wol-netns.sh \
 	server/test/integ-evidence.sh server/test/integ-stale-boot.sh server/test/integ-https.sh \

@@ -2,7 +2,8 @@
 /*
  * The inventory's connection: open, pragmas, versioned schema migrations
  * and the small helpers every inv_*.c uses.  The statement cache is in
- * db_stmt.c, transactions with group commit in db_tx.c.
+ * db_stmt.c, transactions with group commit in db_tx.c, the threads'
+ * read-only connections in db_reader.c.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -13,6 +14,11 @@
 #include "server/log.h"
 
 #define INV_BUSY_TIMEOUT_MS 5000
+/* A reader's page cache, KiB: a boot's lookup touches a few pages (the
+ * MAC index, the client's row, its pairs); each reader is a thread's, and
+ * the kernel's page cache holds the file anyway.  (Mapping the file instead
+ * counts its pages once per reader in the resident size.) */
+#define INV_READER_CACHE "-64"
 
 /*
  * Migration N brings the schema from version N-1 to N.  Never edit a step
@@ -111,6 +117,10 @@ static const char *const inv_migrations[] = {
 	 * to (NULL before: its result) */
 	"ALTER TABLE fixes ADD COLUMN manifest TEXT;"
 	"ALTER TABLE reports ADD COLUMN state TEXT;",
+	/* 3: what the client's last boot was told (its boots row has it
+	 * too; the event log keeps quarantine boots only), NULL before */
+	"ALTER TABLE clients ADD COLUMN last_decision TEXT;"
+	"ALTER TABLE clients ADD COLUMN last_reason TEXT;",
 };
 
 #define INV_SCHEMA_VERSION \
@@ -305,6 +315,39 @@ static int inv_migrate(struct inv *inv)
 }
 
 /**
+ * Open a connection (busy timeout, plain result codes); inv_open() and
+ * inv_open_reader() set it up for their use.
+ *
+ * @v path	database file
+ * @v flags	SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, or
+ *		SQLITE_OPEN_READONLY
+ * @v out	the connection's inventory object
+ * @ret rc	0 or a negative errno
+ */
+static int inv_conn_open(const char *path, int flags, struct inv **out)
+{
+	struct inv *inv;
+	int src, rc;
+
+	inv = calloc(1, sizeof(*inv));
+	if (!inv)
+		return -ENOMEM;
+	pthread_mutex_init(&inv->lock, NULL);
+	pthread_cond_init(&inv->committed, NULL);
+	src = sqlite3_open_v2(path, &inv->db, flags | SQLITE_OPEN_NOMUTEX,
+			      NULL);
+	if (src != SQLITE_OK) {
+		rc = inv_rc(inv, src, path);
+		inv_close(inv);
+		return rc;
+	}
+	sqlite3_busy_timeout(inv->db, INV_BUSY_TIMEOUT_MS);
+	sqlite3_extended_result_codes(inv->db, 0);
+	*out = inv;
+	return 0;
+}
+
+/**
  * Open the inventory.
  *
  * @v path	database file
@@ -314,36 +357,47 @@ static int inv_migrate(struct inv *inv)
 int inv_open(const char *path, struct inv **out)
 {
 	struct inv *inv;
-	int src, rc;
+	int rc;
 
-	inv = calloc(1, sizeof(*inv));
-	if (!inv)
-		return -ENOMEM;
-	src = sqlite3_open_v2(path, &inv->db, SQLITE_OPEN_READWRITE |
-			      SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
-	if (src != SQLITE_OK) {
-		rc = inv_rc(inv, src, path);
-		goto err_open;
-	}
-	sqlite3_busy_timeout(inv->db, INV_BUSY_TIMEOUT_MS);
-	sqlite3_extended_result_codes(inv->db, 0);
+	rc = inv_conn_open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+			   &inv);
+	if (rc < 0)
+		return rc;
 	rc = inv_exec(inv, "PRAGMA journal_mode = WAL;"
 		      "PRAGMA synchronous = FULL;"
 		      "PRAGMA foreign_keys = ON;", "pragmas");
-	if (rc < 0)
-		goto err_open;
-	rc = inv_migrate(inv);
-	if (rc < 0)
-		goto err_open;
-	pthread_mutex_init(&inv->lock, NULL);
-	pthread_cond_init(&inv->committed, NULL);
+	if (rc == 0)
+		rc = inv_migrate(inv);
+	if (rc == 0)
+		rc = inv_readers_init(inv, path);
+	if (rc < 0) {
+		inv_close(inv);
+		return rc;
+	}
 	*out = inv;
 	return 0;
+}
 
-err_open:
-	inv_stmt_cache_free(inv);
-	sqlite3_close(inv->db);
-	free(inv);
+/**
+ * Open a read-only connection to the inventory (db_reader.c).
+ *
+ * @v path	database file, already opened by inv_open()
+ * @v out	the connection
+ * @ret rc	0 or a negative errno
+ */
+int inv_open_reader(const char *path, struct inv **out)
+{
+	int rc;
+
+	*out = NULL;
+	rc = inv_conn_open(path, SQLITE_OPEN_READONLY, out);
+	if (rc == 0)
+		rc = inv_exec(*out, "PRAGMA cache_size = " INV_READER_CACHE,
+			      "pragmas");
+	if (rc < 0 && *out) {
+		inv_close(*out);
+		*out = NULL;
+	}
 	return rc;
 }
 
@@ -356,6 +410,7 @@ void inv_close(struct inv *inv)
 {
 	if (!inv)
 		return;
+	inv_readers_free(inv);
 	inv_stmt_cache_free(inv);
 	sqlite3_close(inv->db);
 	pthread_cond_destroy(&inv->committed);

@@ -250,7 +250,11 @@ static void print_client(const json_t *c)
 	       fixctl_str(c, "name"), fixctl_str(c, "group"),
 	       fixctl_str(c, "power_group"), fixctl_str(c, "uuid"),
 	       fixctl_str(c, "arch"), fixctl_str(c, "platform"));
-	fixctl_print_time(c, "last_boot", "\n\n");
+	fixctl_print_time(c, "last_boot", "");
+	if (json_is_string(json_object_get(c, "last_decision")))
+		printf("  %s (%s)", fixctl_str(c, "last_decision"),
+		       fixctl_str(c, "last_reason"));
+	printf("\n\n");
 	printf("%-20s  %-12s  %-6s  %-8s  %s\n", "FIX", "STATE", "BOOTS",
 	       "APPLIED", "REASON");
 	json_array_foreach(json_object_get(c, "fixes"), i, p)

@@ -27,6 +27,7 @@
 #include "common/crypto.h"
 #include "common/file.h"
 #include "common/keyring.h"
+#include "server/bootlog.h"
 #include "server/fixmanifest.h"
 #include "server/http.h"
 #include "server/inventory.h"
@@ -447,6 +448,8 @@ static int fixsrv_run(const struct config *cfg, struct srv *srv)
 	if (rc == 0)
 		rc = inv_open(db, &srv->inv);
 	if (rc == 0)
+		rc = bootlog_start(srv->inv, &srv->bootlog);
+	if (rc == 0)
 		rc = fixmanifests_new(&srv->manifests);
 	if (rc == 0)
 		rc = fixsrv_waker(cfg, &wc, srv);
@@ -462,6 +465,7 @@ static int fixsrv_run(const struct config *cfg, struct srv *srv)
 		fixsrv_wait(&set);
 	}
 	http_stop(&d);
+	bootlog_stop(srv->bootlog);
 	waker_free(srv->waker);
 	fixmanifests_free(srv->manifests);
 	inv_close(srv->inv);

@@ -12,6 +12,7 @@
 
 #include "common/protocol.h"
 #include "server/agent.h"
+#include "server/bootlog.h"
 #include "server/http.h"
 #include "server/log.h"
 
@@ -423,6 +424,8 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn,
 	}
 	if (http_refuse(c, &ret))
 		return ret;
+	if (c->listener != HTTP_PUBLIC)
+		bootlog_flush(c->srv->bootlog);	/* read every boot answered */
 	return c->route->handler(c);
 }
 

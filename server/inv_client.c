@@ -239,14 +239,16 @@ int inv_client_discover(struct inv *inv, const char *mac, int64_t now,
  * @ret rc	0 or a negative errno
  */
 int inv_client_seen(struct inv *inv, int64_t id, const char *uuid,
-		    const char *arch, const char *platform, int64_t now)
+		    const char *arch, const char *platform, int64_t now,
+		    const char *decision, const char *reason)
 {
 	sqlite3_stmt *st;
 	int rc;
 
 	rc = inv_prepare(inv, &st, "UPDATE clients SET last_boot = ?2,"
 			 " uuid = coalesce(?3, uuid), arch = coalesce(?4, arch),"
-			 " platform = coalesce(?5, platform) WHERE id = ?1");
+			 " platform = coalesce(?5, platform), last_decision = ?6,"
+			 " last_reason = ?7 WHERE id = ?1");
 	if (rc < 0)
 		return rc;
 	sqlite3_bind_int64(st, 1, id);
@@ -257,6 +259,8 @@ int inv_client_seen(struct inv *inv, int64_t id, const char *uuid,
 		sqlite3_bind_text(st, 4, arch, -1, SQLITE_TRANSIENT);
 	if (platform)
 		sqlite3_bind_text(st, 5, platform, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 6, decision, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, reason, -1, SQLITE_STATIC);
 	return inv_step_done(inv, st, "client seen");
 }
 
@@ -343,13 +347,15 @@ json_t *inv_col_json_int(sqlite3_stmt *st, int col)
 
 #define CLIENT_JSON_COLS \
 	"SELECT c.mac, c.name, g.name, c.power_group, c.discovered, c.uuid, " \
-	"c.arch, c.platform, c.created, c.last_boot " \
+	"c.arch, c.platform, c.created, c.last_boot, c.last_decision, " \
+	"c.last_reason " \
 	"FROM clients c LEFT JOIN groups g ON g.id = c.group_id "
 
 /** One row of CLIENT_JSON_COLS as an object. */
 static json_t *client_json_row(sqlite3_stmt *st)
 {
-	return json_pack("{s:o, s:o, s:o, s:o, s:b, s:o, s:o, s:o, s:o, s:o}",
+	return json_pack("{s:o, s:o, s:o, s:o, s:b, s:o, s:o, s:o, s:o, s:o, "
+			 "s:o, s:o}",
 			 "mac", inv_col_json_str(st, 0), "name", inv_col_json_str(st, 1),
 			 "group", inv_col_json_str(st, 2),
 			 "power_group", inv_col_json_str(st, 3),
@@ -357,7 +363,9 @@ static json_t *client_json_row(sqlite3_stmt *st)
 			 "uuid", inv_col_json_str(st, 5), "arch", inv_col_json_str(st, 6),
 			 "platform", inv_col_json_str(st, 7),
 			 "created", inv_col_json_int(st, 8),
-			 "last_boot", inv_col_json_int(st, 9));
+			 "last_boot", inv_col_json_int(st, 9),
+			 "last_decision", inv_col_json_str(st, 10),
+			 "last_reason", inv_col_json_str(st, 11));
 }
 
 /**

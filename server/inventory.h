@@ -26,7 +26,9 @@
  * goes into the same transaction, committed once by the last of them;
  * inv_tx_end() returns only after the commit of the batch holding the
  * caller's writes (or any write the caller could have read), so a reply
- * never reports what is not yet on disk.  SQL is never built from input:
+ * never reports what is not yet on disk.  A hot path that only reads may
+ * use its thread's read-only connection instead (db_reader.c): committed
+ * data, no lock, no wait.  SQL is never built from input:
  * prepared statements of static text only, kept in a per-connection cache
  * keyed by the text's address.
  */
@@ -62,6 +64,14 @@ struct inv {
 	uint64_t commits, commit_waiters, commit_ns;
 	struct inv_stmt stmts[INV_STMT_CACHE];
 	size_t nstmts;
+	/* db_reader.c: the threads' read-only connections (the inventory's
+	 * own object only) */
+	char *path;
+	pthread_key_t reader_key;
+	bool has_reader_key;
+	pthread_mutex_t readers_lock;
+	struct inv *readers;		/* every one opened, for inv_close() */
+	struct inv *next_reader;	/* in a reader: the next one */
 };
 
 struct inv_client {
@@ -101,8 +111,36 @@ struct inv_pair {
  */
 int inv_open(const char *path, struct inv **out);
 
-/** Close; accepts NULL. */
+/** Close (with every reader of db_reader.c); accepts NULL. */
 void inv_close(struct inv *inv);
+
+/* db_reader.c: read-only connections, one per thread, without the lock */
+
+/** Open a read-only connection (for inv_reader()). */
+int inv_open_reader(const char *path, struct inv **out);
+
+/** Set up the readers of an inventory just opened (inv_open()). */
+int inv_readers_init(struct inv *inv, const char *path);
+
+/** Close every reader (inv_close()). */
+void inv_readers_free(struct inv *inv);
+
+/**
+ * The calling thread's read-only connection, opened on first use.  It sees
+ * committed data only (WAL readers never wait for the writer), and is used
+ * without the inventory's lock, by this thread alone.  Wrap the reads that
+ * must agree in inv_read_begin() / inv_read_end(): one snapshot.
+ * @ret 0 and *out, -EOPNOTSUPP for an in-memory inventory (":memory:",
+ *	tests and fuzzing: no other connection can see it), or a negative
+ *	errno
+ */
+int inv_reader(struct inv *inv, struct inv **out);
+
+/** Open a read transaction on a reader (one snapshot until its end). */
+int inv_read_begin(struct inv *r);
+
+/** End it; @ret rc, or the end's error */
+int inv_read_end(struct inv *r, int rc);
 
 /* transactions with group commit */
 
@@ -186,9 +224,13 @@ int inv_client_find(struct inv *inv, const char *key, struct inv_client *c);
 int inv_client_discover(struct inv *inv, const char *mac, int64_t now,
 			int64_t *id);
 
-/** Remember what the firmware said at a boot (each may be NULL). */
+/**
+ * Remember a boot: what the firmware said (uuid, arch, platform: each may
+ * be NULL, keeping what was known) and what the client was told.
+ */
 int inv_client_seen(struct inv *inv, int64_t id, const char *uuid,
-		    const char *arch, const char *platform, int64_t now);
+		    const char *arch, const char *platform, int64_t now,
+		    const char *decision, const char *reason);
 
 /** Clients of a group, or all (group NULL); ids in *out (malloc'd). */
 int inv_client_ids(struct inv *inv, const char *group, int64_t **out,

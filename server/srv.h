@@ -9,6 +9,7 @@
 #include "server/bootscript.h"
 #include "server/config.h"
 
+struct bootlog;
 struct fixmanifests;
 struct inv;
 struct waker;
@@ -21,6 +22,7 @@ struct waker;
 struct srv {
 	const struct config *cfg;
 	struct inv *inv;
+	struct bootlog *bootlog;		/* boot records written behind */
 	struct bootscripts scripts;
 	struct waker *waker;		/* NULL: no wol_broadcast configured */
 	struct fixmanifests *manifests;	/* the fixes' manifests (own lock) */

@@ -20,6 +20,7 @@
 struct bundle_reader {
 	struct archive *a;
 	struct bundle *b;
+	size_t next;	/* the op after the last member found */
 };
 
 /**
@@ -195,14 +196,23 @@ static int bundle_read_manifest(struct bundle_reader *r, struct err *err)
 }
 
 /**
- * Find the op whose member is name.
+ * Find the op whose member is name, from the one after the last found:
+ * fixctl writes the members in the manifest's order, so each is found at
+ * the first look (a linear search from the start made 5,000 members 12.5
+ * million comparisons); any other order is still found, by wrapping round.
  * @ret its index, or -1
  */
-static long bundle_find_op(const struct manifest *m, const char *name)
+static long bundle_find_op(struct bundle_reader *r, const char *name)
 {
-	for (size_t i = 0; i < m->nops; i++) {
-		if (m->ops[i].member && strcmp(m->ops[i].member, name) == 0)
+	const struct manifest *m = r->b->manifest;
+
+	for (size_t k = 0; k < m->nops; k++) {
+		size_t i = (r->next + k) % m->nops;
+
+		if (m->ops[i].member && strcmp(m->ops[i].member, name) == 0) {
+			r->next = i + 1;
 			return (long)i;
+		}
 	}
 	return -1;
 }
@@ -230,7 +240,7 @@ static int bundle_read_member(struct bundle_reader *r, struct archive_entry *e,
 	rc = bundle_entry_check(e, name, err);
 	if (rc < 0)
 		return rc;
-	i = bundle_find_op(m, name);
+	i = bundle_find_op(r, name);
 	if (i < 0)
 		return err_set(err, -EINVAL, "member %.*s is not named in the manifest",
 			       MANIFEST_MEMBER_MAX, name);

@@ -283,6 +283,37 @@ static void test_manifest_not_first(void **state)
 	free(m);
 }
 
+/* Members in another order than the manifest's: each still meets its op. */
+static void test_members_out_of_order(void **state)
+{
+	static const struct tl_op ops[] = {
+		{ MANIFEST_OP_PUT, "a", "first\n", 0644, 0, 0 },
+		{ MANIFEST_OP_PUT, "b", "second\n", 0644, 0, 0 },
+		{ MANIFEST_OP_PUT, "c", "third\n", 0644, 0, 0 },
+	};
+	char *m = tl_manifest("fix-1", 1, NULL, ops, 3);
+	struct tl_entry e[] = {
+		{ .name = MANIFEST_MEMBER, .data = m },
+		{ .name = "payload/2", .data = "third\n" },
+		{ .name = "payload/0", .data = "first\n" },
+		{ .name = "payload/1", .data = "second\n" },
+	};
+	struct bundle *b;
+	struct err err;
+	uint8_t *data;
+	size_t len;
+
+	(void)state;
+	data = tl_archive(e, 4, true, &len);
+	assert_int_equal(bundle_parse(data, len, &b, &err), 0);
+	assert_memory_equal(b->blobs[0].data, "first\n", 6);
+	assert_memory_equal(b->blobs[1].data, "second\n", 7);
+	assert_memory_equal(b->blobs[2].data, "third\n", 6);
+	bundle_free(b);
+	free(data);
+	free(m);
+}
+
 static void test_extra_member_refused(void **state)
 {
 	char *m = one_put("a");
@@ -522,6 +553,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_valid_bundle),
 		cmocka_unit_test(test_uncompressed_tar_accepted),
+		cmocka_unit_test(test_members_out_of_order),
 		cmocka_unit_test(test_sha_against_plan),
 		cmocka_unit_test(test_signature_good),
 		cmocka_unit_test(test_bit_flip_in_bundle_refused),

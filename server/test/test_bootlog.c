@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -23,6 +24,35 @@
 #include "server/test/testinv.h"
 
 static const char MAC[] = "52:54:00:00:00:01";
+
+/* An inventory with one client, and a boot log started on it. */
+struct fixture {
+	struct testinv t;
+	int64_t id;
+	struct bootlog *bl;
+};
+
+static int fixture_setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	testinv_open(&f->t);
+	f->id = testinv_client(&f->t, MAC);
+	assert_int_equal(bootlog_start(f->t.inv, &f->bl), 0);
+	*state = f;
+	return 0;
+}
+
+static int fixture_teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	bootlog_stop(f->bl);	/* NULL once a test stopped it */
+	testinv_close(&f->t);
+	free(f);
+	return 0;
+}
 
 /** A local-boot record of a client. */
 static void rec_of(struct bootlog_rec *r, int64_t client_id, int64_t now)
@@ -103,155 +133,123 @@ static void test_reader_per_thread(void **state)
 
 static void test_flush_writes_every_record(void **state)
 {
-	struct testinv t;
-	struct bootlog *bl;
+	struct fixture *f = *state;
 	struct bootlog_rec r;
-	int64_t id;
 
-	(void)state;
-	testinv_open(&t);
-	id = testinv_client(&t, MAC);
-	assert_int_equal(bootlog_start(t.inv, &bl), 0);
 	for (int i = 0; i < 3; i++) {
-		rec_of(&r, id, 2000 + i);
-		assert_int_equal(bootlog_add(bl, &r), 0);
+		rec_of(&r, f->id, 2000 + i);
+		assert_int_equal(bootlog_add(f->bl, &r), 0);
 	}
-	assert_int_equal(bootlog_flush(bl), 0);
-	assert_int_equal(testinv_count(&t, "SELECT count(*) FROM boots "
+	assert_int_equal(bootlog_flush(f->bl), 0);
+	assert_int_equal(testinv_count(&f->t, "SELECT count(*) FROM boots "
 				       "WHERE decision = 'local'"), 3);
 	/* a local boot is not an event; a quarantine boot is */
-	assert_int_equal(testinv_count(&t, "SELECT count(*) FROM events "
+	assert_int_equal(testinv_count(&f->t, "SELECT count(*) FROM events "
 				       "WHERE kind = 'boot'"), 0);
-	assert_int_equal(testinv_count(&t, "SELECT last_boot FROM clients"),
+	assert_int_equal(testinv_count(&f->t, "SELECT last_boot FROM clients"),
 			 2002);
-	assert_int_equal(testinv_count(&t, "SELECT count(*) FROM clients "
+	assert_int_equal(testinv_count(&f->t, "SELECT count(*) FROM clients "
 				       "WHERE last_decision = 'local' AND "
 				       "last_reason = 'no fix pending'"), 1);
-	rec_of(&r, id, 2010);
+	rec_of(&r, f->id, 2010);
 	r.quarantine = true;
 	snprintf(r.reason, sizeof(r.reason), "1 fix pending");
-	assert_int_equal(bootlog_add(bl, &r), 0);
-	assert_int_equal(bootlog_flush(bl), 0);
-	assert_int_equal(testinv_count(&t, "SELECT count(*) FROM events "
+	assert_int_equal(bootlog_add(f->bl, &r), 0);
+	assert_int_equal(bootlog_flush(f->bl), 0);
+	assert_int_equal(testinv_count(&f->t, "SELECT count(*) FROM events "
 				       "WHERE kind = 'boot' AND message = "
 				       "'1 fix pending'"), 1);
-	assert_int_equal(testinv_count(&t, "SELECT count(*) FROM clients "
+	assert_int_equal(testinv_count(&f->t, "SELECT count(*) FROM clients "
 				       "WHERE last_decision = 'quarantine'"), 1);
-	assert_int_equal(testinv_count(&t, "SELECT count(*) FROM clients "
+	assert_int_equal(testinv_count(&f->t, "SELECT count(*) FROM clients "
 				       "WHERE uuid = '12345678-1234-1234-"
 				       "1234-123456789abc' AND arch = 'x86_64' "
 				       "AND platform = 'efi'"), 1);
-	bootlog_stop(bl);
-	testinv_close(&t);
 }
 
 static void test_written_within_the_delay(void **state)
 {
 	struct timespec nap = { 0, 3 * BOOTLOG_DELAY_MS * 1000000L };
-	struct testinv t;
-	struct bootlog *bl;
+	struct fixture *f = *state;
 	struct bootlog_rec r;
-	int64_t id, n = 0;
+	int64_t n = 0;
 
-	(void)state;
-	testinv_open(&t);
-	id = testinv_client(&t, MAC);
-	assert_int_equal(bootlog_start(t.inv, &bl), 0);
-	rec_of(&r, id, 2000);
-	assert_int_equal(bootlog_add(bl, &r), 0);
+	rec_of(&r, f->id, 2000);
+	assert_int_equal(bootlog_add(f->bl, &r), 0);
 	/* no flush: the thread writes it */
 	for (int i = 0; i < 10 && n == 0; i++) {
 		nanosleep(&nap, NULL);
-		assert_int_equal(inv_tx_begin(t.inv), 0);
-		n = testinv_count(&t, "SELECT count(*) FROM boots");
-		inv_tx_end(t.inv, 0);
+		assert_int_equal(inv_tx_begin(f->t.inv), 0);
+		n = testinv_count(&f->t, "SELECT count(*) FROM boots");
+		inv_tx_end(f->t.inv, 0);
 	}
 	assert_int_equal(n, 1);
-	bootlog_stop(bl);
-	testinv_close(&t);
 }
 
 static void test_full_queue_refuses_loses_nothing(void **state)
 {
-	struct testinv t;
-	struct bootlog *bl;
+	struct fixture *f = *state;
 	struct bootlog_rec r;
-	int64_t id, accepted = 0;
+	int64_t accepted = 0;
 	int rc = 0;
 
-	(void)state;
-	testinv_open(&t);
-	id = testinv_client(&t, MAC);
-	assert_int_equal(bootlog_start(t.inv, &bl), 0);
-	rec_of(&r, id, 2000);
+	rec_of(&r, f->id, 2000);
 	/* the inventory's lock held here: the writer cannot write */
-	assert_int_equal(inv_tx_begin(t.inv), 0);
+	assert_int_equal(inv_tx_begin(f->t.inv), 0);
 	for (int i = 0; i <= 2 * BOOTLOG_QUEUE_MAX && rc == 0; i++) {
-		rc = bootlog_add(bl, &r);
+		rc = bootlog_add(f->bl, &r);
 		accepted += rc == 0;
 	}
 	assert_int_equal(rc, -EAGAIN);
 	assert_true(accepted >= BOOTLOG_QUEUE_MAX);
 	assert_true(accepted <= 2 * BOOTLOG_QUEUE_MAX);
-	inv_tx_end(t.inv, -EPERM);
-	bootlog_stop(bl);	/* writes what is queued */
-	assert_int_equal(testinv_count(&t, "SELECT count(*) FROM boots"),
+	inv_tx_end(f->t.inv, -EPERM);
+	bootlog_stop(f->bl);	/* writes what is queued */
+	f->bl = NULL;
+	assert_int_equal(testinv_count(&f->t, "SELECT count(*) FROM boots"),
 			 accepted);
-	testinv_close(&t);
 }
 
 static void test_stop_writes_the_queue(void **state)
 {
-	struct testinv t;
-	struct bootlog *bl;
+	struct fixture *f = *state;
 	struct bootlog_rec r;
-	int64_t id;
 
-	(void)state;
-	testinv_open(&t);
-	id = testinv_client(&t, MAC);
-	assert_int_equal(bootlog_start(t.inv, &bl), 0);
 	for (int i = 0; i < 700; i++) {
-		rec_of(&r, id, 2000 + i);
-		assert_int_equal(bootlog_add(bl, &r), 0);
+		rec_of(&r, f->id, 2000 + i);
+		assert_int_equal(bootlog_add(f->bl, &r), 0);
 	}
-	bootlog_stop(bl);
-	assert_int_equal(testinv_count(&t, "SELECT count(*) FROM boots"), 700);
-	assert_int_equal(testinv_count(&t, "SELECT last_boot FROM clients"),
+	bootlog_stop(f->bl);
+	f->bl = NULL;
+	assert_int_equal(testinv_count(&f->t, "SELECT count(*) FROM boots"),
+			 700);
+	assert_int_equal(testinv_count(&f->t, "SELECT last_boot FROM clients"),
 			 2699);
-	testinv_close(&t);
 }
 
 /* A record that cannot be written (its client does not exist) loses
  * itself only: the batch is written again record by record. */
 static void test_bad_record_loses_only_itself(void **state)
 {
-	struct testinv t;
-	struct bootlog *bl;
+	struct fixture *f = *state;
 	struct bootlog_rec r;
 	struct buf m;
-	int64_t id;
 
-	(void)state;
-	testinv_open(&t);
-	id = testinv_client(&t, MAC);
-	assert_int_equal(bootlog_start(t.inv, &bl), 0);
 	for (int i = 0; i < 11; i++) {
-		rec_of(&r, i == 5 ? id + 1000 : id, 2000 + i);
-		assert_int_equal(bootlog_add(bl, &r), 0);
+		rec_of(&r, i == 5 ? f->id + 1000 : f->id, 2000 + i);
+		assert_int_equal(bootlog_add(f->bl, &r), 0);
 	}
-	assert_true(bootlog_flush(bl) < 0);
-	assert_int_equal(testinv_count(&t, "SELECT count(*) FROM boots"), 10);
-	assert_int_equal(testinv_count(&t, "SELECT count(*) FROM boots "
+	assert_true(bootlog_flush(f->bl) < 0);
+	assert_int_equal(testinv_count(&f->t, "SELECT count(*) FROM boots"),
+			 10);
+	assert_int_equal(testinv_count(&f->t, "SELECT count(*) FROM boots "
 				       "WHERE time = 2005"), 0);
 	buf_init(&m, 4096);
-	assert_int_equal(bootlog_metrics(bl, &m), 0);
+	assert_int_equal(bootlog_metrics(f->bl, &m), 0);
 	assert_non_null(strstr(m.data, "{outcome=\"queued\"} 11\n"));
 	assert_non_null(strstr(m.data, "{outcome=\"written\"} 10\n"));
 	assert_non_null(strstr(m.data, "{outcome=\"lost\"} 1\n"));
 	buf_free(&m);
-	bootlog_stop(bl);
-	testinv_close(&t);
 }
 
 int main(void)
@@ -259,11 +257,16 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reader_sees_committed_only),
 		cmocka_unit_test(test_reader_per_thread),
-		cmocka_unit_test(test_flush_writes_every_record),
-		cmocka_unit_test(test_written_within_the_delay),
-		cmocka_unit_test(test_full_queue_refuses_loses_nothing),
-		cmocka_unit_test(test_stop_writes_the_queue),
-		cmocka_unit_test(test_bad_record_loses_only_itself),
+		cmocka_unit_test_setup_teardown(test_flush_writes_every_record,
+						fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_written_within_the_delay,
+						fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_full_queue_refuses_loses_nothing,
+						fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_stop_writes_the_queue,
+						fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_record_loses_only_itself,
+						fixture_setup, fixture_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -71,7 +71,9 @@ $(SERVER_TEST_BINS): $(B)/host/server/test/test_%: \
 UNIT_TESTS += $(SERVER_TEST_BINS)
 
 # Integration tests: loopback fixsrv driven by fixctl, curl and fixd.
-SERVER_INTEG := server/test/integ-fixsrv.sh server/test/integ-boot-records.sh server/test/integ-conn-limit.sh server/test/integ-report-durable.sh server/test/integ-fixd-dir.sh \
+SERVER_INTEG := server/test/integ-fixsrv.sh server/test/integ-boot-records.sh \
+	server/test/integ-conn-limit.sh server/test/integ-report-durable.sh \
+	server/test/integ-fixd-dir.sh \
 	server/test/integ-fixd-ext4.sh server/test/integ-badinput.sh \
 	server/test/integ-restart.sh server/test/integ-wol-netns.sh \
 	server/test/integ-evidence.sh server/test/integ-stale-boot.sh server/test/integ-https.sh \

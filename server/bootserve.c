@@ -98,16 +98,36 @@ static int bootserve_pairs(struct inv *inv, struct inv_pair *pairs,
 	return rc;
 }
 
-/** Input of the decision from a client's pairs (in, actions: npairs + 1). */
-static void bootserve_input(const struct inv_pair *pairs, size_t npairs,
-			    struct bd_pair_in *in, struct bd_input *bi)
+/**
+ * Run the decision on a client's pairs.
+ *
+ * @v pairs	the client's pairs
+ * @v bi	the input but its pairs (known, platform, limit)
+ * @v d		the decision; d->actions allocated here: free() it
+ * @ret rc	0 or -ENOMEM
+ */
+static int bootserve_run(const struct inv_pair *pairs, size_t npairs,
+			 struct bd_input *bi, struct bd_output *d)
 {
+	struct bd_pair_in *in = calloc(npairs + 1, sizeof(*in));
+
+	d->actions = calloc(npairs + 1, sizeof(*d->actions));
+	if (!in || !d->actions) {
+		free(in);
+		free(d->actions);
+		d->actions = NULL;
+		return -ENOMEM;
+	}
 	for (size_t i = 0; i < npairs; i++) {
 		in[i].state = pairs[i].state;
 		in[i].boots = pairs[i].boots;
 	}
 	bi->pairs = in;
 	bi->npairs = npairs;
+	bootdecide(bi, d);
+	bi->pairs = NULL;
+	free(in);
+	return 0;
 }
 
 /**
@@ -116,7 +136,7 @@ static void bootserve_input(const struct inv_pair *pairs, size_t npairs,
  * @v srv	server
  * @v req	checked request
  * @v now	Unix time
- * @v d		the decision (actions array allocated here, freed here)
+ * @v d		the decision (its actions freed here)
  * @v token	the issued token when quarantined
  * @ret rc	0 or a negative errno
  */
@@ -126,8 +146,6 @@ static int bootserve_decide(const struct srv *srv, const struct bd_request *req,
 {
 	struct inv *inv = srv->inv;
 	struct inv_pair *pairs = NULL;
-	struct bd_pair_in *in = NULL;
-	enum bd_pair_action *actions = NULL;
 	const char **ids = NULL;
 	struct inv_client c;
 	struct bd_input bi = { .platform = req->platform,
@@ -137,6 +155,7 @@ static int bootserve_decide(const struct srv *srv, const struct bd_request *req,
 	size_t npairs = 0;
 	int rc;
 
+	d->actions = NULL;
 	rc = inv_tx_begin(inv);
 	if (rc < 0)
 		return rc;
@@ -149,16 +168,10 @@ static int bootserve_decide(const struct srv *srv, const struct bd_request *req,
 		rc = inv_pairs_of_client(inv, c.id, &pairs, &npairs);
 	if (rc < 0)
 		goto out;
-	in = calloc(npairs + 1, sizeof(*in));
-	actions = calloc(npairs + 1, sizeof(*actions));
 	ids = calloc(npairs + 1, sizeof(*ids));
-	if (!in || !actions || !ids) {
-		rc = -ENOMEM;
+	rc = ids ? bootserve_run(pairs, npairs, &bi, d) : -ENOMEM;
+	if (rc < 0)
 		goto out;
-	}
-	bootserve_input(pairs, npairs, in, &bi);
-	d->actions = actions;
-	bootdecide(&bi, d);
 	bootlog_rec_fill(&rec, c.id, now, req, d);
 	rc = bootlog_write(inv, &rec, &boot_id);
 	if (rc == 0)
@@ -169,10 +182,9 @@ static int bootserve_decide(const struct srv *srv, const struct bd_request *req,
 				     srv->cfg->token_ttl, token);
 out:
 	rc = inv_tx_end(inv, rc);
+	free(d->actions);
 	d->actions = NULL;
 	free(ids);
-	free(actions);
-	free(in);
 	free(pairs);
 	return rc;
 }
@@ -195,8 +207,6 @@ static int bootserve_peek(const struct srv *srv, const struct bd_request *req,
 {
 	struct inv *r;
 	struct inv_pair *pairs = NULL;
-	struct bd_pair_in *in = NULL;
-	enum bd_pair_action *actions = NULL;
 	struct inv_client c;
 	struct bd_input bi = { .known = true, .platform = req->platform,
 			       .max_boots = srv->cfg->max_boots };
@@ -204,6 +214,7 @@ static int bootserve_peek(const struct srv *srv, const struct bd_request *req,
 	size_t npairs = 0;
 	int rc;
 
+	d->actions = NULL;
 	rc = inv_reader(srv->inv, &r);
 	if (rc == 0)
 		rc = inv_read_begin(r);
@@ -218,23 +229,14 @@ static int bootserve_peek(const struct srv *srv, const struct bd_request *req,
 	for (size_t i = 0; i < npairs; i++)
 		if (pairs[i].state == ST_WAKING)
 			goto out;		/* a wake to confirm */
-	in = calloc(npairs + 1, sizeof(*in));
-	actions = calloc(npairs + 1, sizeof(*actions));
-	if (!in || !actions) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	bootserve_input(pairs, npairs, in, &bi);
-	d->actions = actions;
-	bootdecide(&bi, d);
-	d->actions = NULL;
-	if (d->quarantine || d->nfail)
+	rc = bootserve_run(pairs, npairs, &bi, d);
+	if (rc < 0 || d->quarantine || d->nfail)
 		goto out;
 	bootlog_rec_fill(&rec, c.id, now, req, d);
 	rc = bootlog_add(srv->bootlog, &rec) == 0;
 out:
-	free(actions);
-	free(in);
+	free(d->actions);
+	d->actions = NULL;
 	free(pairs);
 	return rc < 0 ? 0 : rc;	/* a new client (discover it), an error */
 }

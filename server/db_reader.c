@@ -17,7 +17,6 @@
 #include <string.h>
 
 #include "server/inventory.h"
-#include "server/log.h"
 
 static const char READ_BEGIN[] = "BEGIN";
 static const char READ_END[] = "COMMIT";
@@ -105,16 +104,6 @@ int inv_reader(struct inv *inv, struct inv **out)
 	return 0;
 }
 
-/** Run a cached transaction-control statement on a reader. */
-static int read_exec(struct inv *r, const char *sql)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	rc = inv_prepare(r, &st, sql);
-	return rc < 0 ? rc : inv_step_done(r, st, sql);
-}
-
 /**
  * Open a read transaction: the reads until inv_read_end() see one
  * committed state.
@@ -124,7 +113,7 @@ static int read_exec(struct inv *r, const char *sql)
  */
 int inv_read_begin(struct inv *r)
 {
-	return read_exec(r, READ_BEGIN);
+	return inv_run(r, READ_BEGIN);
 }
 
 /**
@@ -136,7 +125,7 @@ int inv_read_begin(struct inv *r)
  */
 int inv_read_end(struct inv *r, int rc)
 {
-	int end = read_exec(r, READ_END);
+	int end = inv_run(r, READ_END);
 
 	return rc < 0 ? rc : end;
 }

@@ -84,3 +84,19 @@ void inv_stmt_cache_free(struct inv *inv)
 		sqlite3_finalize(inv->stmts[i].st);
 	inv->nstmts = 0;
 }
+
+/**
+ * Run a cached statement that returns no row (transaction control).
+ *
+ * @v inv	inventory, or a reader
+ * @v sql	static SQL
+ * @ret rc	0 or a negative errno
+ */
+int inv_run(struct inv *inv, const char *sql)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = inv_prepare(inv, &st, sql);
+	return rc < 0 ? rc : inv_step_done(inv, st, sql);
+}

@@ -38,16 +38,6 @@ static const char TX_SAVEPOINT[] = "SAVEPOINT tx";
 static const char TX_RELEASE[] = "RELEASE tx";
 static const char TX_ROLLBACK_TO[] = "ROLLBACK TO tx";
 
-/** Run one transaction-control statement (cached). */
-static int tx_exec(struct inv *inv, const char *sql)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	rc = inv_prepare(inv, &st, sql);
-	return rc < 0 ? rc : inv_step_done(inv, st, sql);
-}
-
 /**
  * Close the batch: set the outcome of every waiter whose own work
  * succeeded, wake them all (lock held).
@@ -85,7 +75,7 @@ static uint64_t tx_now_ns(void)
 static int tx_commit(struct inv *inv)
 {
 	uint64_t t0 = tx_now_ns();
-	int rc = tx_exec(inv, TX_COMMIT);
+	int rc = inv_run(inv, TX_COMMIT);
 
 	if (rc == 0 && inv->dirty) {
 		inv->commits++;
@@ -93,7 +83,7 @@ static int tx_commit(struct inv *inv)
 		inv->commit_ns += tx_now_ns() - t0;
 	}
 	if (rc < 0 && !sqlite3_get_autocommit(inv->db))
-		tx_exec(inv, TX_ROLLBACK);
+		inv_run(inv, TX_ROLLBACK);
 	tx_release_waiters(inv, rc);
 	return rc;
 }
@@ -149,14 +139,14 @@ int inv_tx_begin(struct inv *inv)
 	pthread_mutex_lock(&inv->lock);
 	atomic_fetch_sub(&inv->entering, 1);
 	if (!inv->open) {
-		rc = tx_exec(inv, TX_BEGIN);
+		rc = inv_run(inv, TX_BEGIN);
 		if (rc < 0) {
 			pthread_mutex_unlock(&inv->lock);
 			return rc;
 		}
 		inv->open = true;
 	}
-	rc = tx_exec(inv, TX_SAVEPOINT);
+	rc = inv_run(inv, TX_SAVEPOINT);
 	if (rc < 0)
 		return tx_settle(inv, rc, false);	/* unlocks */
 	inv->changes = sqlite3_total_changes64(inv->db);
@@ -175,10 +165,10 @@ int inv_tx_end(struct inv *inv, int rc)
 	bool wrote;
 
 	if (rc == 0)
-		rc = tx_exec(inv, TX_RELEASE);
+		rc = inv_run(inv, TX_RELEASE);
 	if (rc < 0 && !sqlite3_get_autocommit(inv->db)) {
-		tx_exec(inv, TX_ROLLBACK_TO);
-		tx_exec(inv, TX_RELEASE);
+		inv_run(inv, TX_ROLLBACK_TO);
+		inv_run(inv, TX_RELEASE);
 	}
 	wrote = rc == 0 && sqlite3_total_changes64(inv->db) != inv->changes;
 	return tx_settle(inv, rc, wrote);

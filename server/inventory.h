@@ -170,6 +170,9 @@ void inv_finalize(struct inv *inv, sqlite3_stmt *st);
 /** Finalise every cached statement (before sqlite3_close). */
 void inv_stmt_cache_free(struct inv *inv);
 
+/** Run a cached statement of static SQL that returns no row. */
+int inv_run(struct inv *inv, const char *sql);
+
 /* helpers */
 
 /** The schema version of the open inventory (migrations applied). */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Admin API, fixes and their rollout: publish, list, assign, status,
+ * Admin API, fixes and their rollout: publish, list, assign, hold, status,
  * events, metrics.
  */
 #include <errno.h>
@@ -21,6 +21,8 @@
 
 #define ADMIN_SIG_HEADER "X-Fixnet-Signature"
 #define ADMIN_ASSIGN_MAX 10000		/* clients named in one assign */
+#define ADMIN_REASON_MAX 200		/* bytes of a hold's reason */
+#define ADMIN_HOLD_REASON "held by the administrator"
 #define ADMIN_METRICS_MAX (64 * 1024)
 
 /** GET /admin/v1/fixes */
@@ -210,6 +212,112 @@ enum MHD_Result admin_assign(struct http_call *c)
 		ret = http_json(c, 200, json_pack("{s:s, s:I, s:I}", "fix", fix,
 						  "clients", (json_int_t)n,
 						  "pending", (json_int_t)created));
+	}
+	json_decref(body);
+	return ret;
+}
+
+/** The hold itself, transaction open. */
+static int admin_hold_do(struct inv *inv, const char *fix, json_t *body,
+			 const char *reason, size_t *n, size_t *held,
+			 const char **bad)
+{
+	int64_t *ids = NULL, now = (int64_t)time(NULL);
+	struct inv_fix f;
+	bool h;
+	int rc;
+
+	*held = 0;
+	rc = inv_fix_get(inv, fix, &f);
+	if (rc < 0) {
+		*bad = fix;
+		return rc == -ENOENT ? -ENODATA : rc;
+	}
+	rc = admin_targets(inv, body, &ids, n, bad);
+	for (size_t i = 0; rc == 0 && i < *n; i++) {
+		rc = inv_pair_hold(inv, ids[i], fix, reason, now, &h);
+		*held += h;
+	}
+	free(ids);
+	return rc;
+}
+
+/** A hold's reason: absent (the default), or 1..ADMIN_REASON_MAX bytes of
+ *  text without control characters. @ret it, or NULL if invalid */
+static const char *admin_hold_reason(json_t *body)
+{
+	json_t *v = json_object_get(body, "reason");
+	const char *s;
+	size_t n;
+
+	if (!v)
+		return ADMIN_HOLD_REASON;
+	s = json_string_value(v);
+	n = s ? strlen(s) : 0;
+	if (n == 0 || n > ADMIN_REASON_MAX)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return NULL;
+	return s;
+}
+
+/** The answer to a hold, from what admin_hold_do() returned. */
+static enum MHD_Result admin_hold_answer(struct http_call *c, int rc,
+					 const char *fix, const char *reason,
+					 const char *bad, size_t n, size_t held)
+{
+	if (rc == -EINVAL)
+		return http_error(c, 400, "name exactly one target: \"group\", "
+				  "\"clients\" (a list) or \"all\": true");
+	if (rc == -E2BIG)
+		return http_error(c, 413, "more than %d clients in one hold",
+				  ADMIN_ASSIGN_MAX);
+	if (rc == -ENODATA)
+		return http_error(c, 404, "no such fix: %s", fix);
+	if (rc == -ENOENT)
+		return http_error(c, 404, "no such client or group: %.64s", bad);
+	if (rc < 0)
+		return http_error(c, 500, "inventory error");
+	log_info("admin", "fix %s held for %zu of %zu clients: %s", fix, held,
+		 n, reason);
+	return http_json(c, 200, json_pack("{s:s, s:I, s:I}", "fix", fix,
+					   "clients", (json_int_t)n, "held",
+					   (json_int_t)held));
+}
+
+/**
+ * POST /admin/v1/hold {"fix": ID, "group": G | "clients": [..] | "all": true,
+ * "reason": TEXT}: the emergency stop of a rollout.
+ *
+ * @v c		call
+ * @ret ret	MHD result
+ */
+enum MHD_Result admin_hold(struct http_call *c)
+{
+	const char *fix, *reason, *bad = "";
+	size_t n = 0, held = 0;
+	enum MHD_Result ret;
+	json_t *body;
+	int rc;
+
+	body = http_body_json(c, &ret);
+	if (!body)
+		return ret;
+	fix = json_string_value(json_object_get(body, "fix"));
+	reason = admin_hold_reason(body);
+	if (!fix || manifest_id_check(fix, NULL) < 0) {
+		ret = http_error(c, 400, "expected a fix id in \"fix\"");
+	} else if (!reason) {
+		ret = http_error(c, 400, "\"reason\" must be 1 to %d bytes of text "
+				 "without control characters", ADMIN_REASON_MAX);
+	} else {
+		rc = inv_tx_begin(c->srv->inv);
+		if (rc == 0)
+			rc = inv_tx_end(c->srv->inv,
+					admin_hold_do(c->srv->inv, fix, body, reason,
+						      &n, &held, &bad));
+		ret = admin_hold_answer(c, rc, fix, reason, bad, n, held);
 	}
 	json_decref(body);
 	return ret;

@@ -88,6 +88,8 @@ int bd_parse(const char *mac, const char *uuid, const char *arch,
  */
 void bootdecide(const struct bd_input *in, struct bd_output *out)
 {
+	size_t nheld = 0;
+
 	out->quarantine = false;
 	out->platform = in->platform;
 	out->nboot = 0;
@@ -102,6 +104,7 @@ void bootdecide(const struct bd_input *in, struct bd_output *out)
 		const struct bd_pair_in *p = &in->pairs[i];
 
 		out->actions[i] = BD_KEEP;
+		nheld += p->state == ST_HELD;
 		if (!state_is_active(p->state))
 			continue;
 		if (p->boots >= in->max_boots) {
@@ -120,6 +123,9 @@ void bootdecide(const struct bd_input *in, struct bd_output *out)
 		snprintf(out->reason, sizeof(out->reason),
 			 "boot limit reached (%llu quarantine boots)",
 			 (unsigned long long)in->max_boots);
+	else if (nheld)
+		snprintf(out->reason, sizeof(out->reason), "no fix pending, "
+			 "%zu held", nheld);
 	else
 		snprintf(out->reason, sizeof(out->reason), "no fix pending");
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * fixctl fix ..., assign, wake, status, events: fixes and their rollout.
+ * fixctl fix ..., assign, hold, wake, status, events: fixes and their
+ * rollout.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -14,7 +15,7 @@
 #include "server/fixctl_admin.h"
 
 enum { OPT_SIG = 1200, OPT_GROUP, OPT_CLIENT, OPT_ALL, OPT_PENDING,
-       OPT_FIX, OPT_LIMIT };
+       OPT_FIX, OPT_LIMIT, OPT_REASON };
 
 /** Read the .minisig and make the X-Fixnet-Signature header line. */
 static int sig_header(const char *path, char **out)
@@ -168,7 +169,8 @@ struct target_args {
 	int ntargets;
 };
 
-/** --group, --client, --all, --pending: one target, or clients added. */
+/** --group, --client, --all, --pending: one target, or clients added;
+ *  --reason (hold's). */
 static int target_set(void *ctx, int opt, const char *val)
 {
 	struct target_args *t = ctx;
@@ -183,6 +185,8 @@ static int target_set(void *ctx, int opt, const char *val)
 	case OPT_PENDING:
 		t->ntargets++;
 		return json_object_set_new(t->body, "pending", json_true());
+	case OPT_REASON:
+		return json_object_set_new(t->body, "reason", json_string(val));
 	default:
 		if (!t->clients) {
 			t->ntargets++;
@@ -201,24 +205,35 @@ static void target_positional(struct target_args *t, int argc, char **argv,
 		target_set(t, OPT_CLIENT, argv[i]);
 }
 
+/* assign and hold: one fix, its clients. */
+struct rollout_cmd {
+	const char *name;	/* the command */
+	const char *path;	/* its admin API call */
+	const char *count;	/* the reply's count of changed pairs */
+	const char *done;	/* printed: "fix F DONE N clients (K COUNTED)" */
+	const char *counted;
+};
+
 /**
- * fixctl assign FIX (--group G | --client MAC... | --all)
+ * fixctl assign|hold FIX (--group G | --client MAC... | --all) [--reason R]
  *
  * @v ctx	fixctl context
+ * @v cmd	which command
  * @v argc, argv	arguments
  * @ret code	exit code
  */
-int fixctl_assign(const struct fixctl_ctx *ctx, int argc, char **argv)
+static int fixctl_rollout(const struct fixctl_ctx *ctx,
+			  const struct rollout_cmd *cmd, int argc, char **argv)
 {
 	static const struct option extra[] = {
 		{ "group", required_argument, NULL, OPT_GROUP },
 		{ "client", required_argument, NULL, OPT_CLIENT },
 		{ "all", no_argument, NULL, OPT_ALL },
+		{ "reason", required_argument, NULL, OPT_REASON },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct target_args t = { json_object(), NULL, 0 };
-	struct fixctl_req req = { "POST", "/admin/v1/assign", t.body, NULL,
-				  NULL };
+	struct fixctl_req req = { "POST", cmd->path, t.body, NULL, NULL };
 	bool json = false, help = false;
 	json_t *reply;
 	int code;
@@ -227,12 +242,13 @@ int fixctl_assign(const struct fixctl_ctx *ctx, int argc, char **argv)
 		goto usage;
 	if (help) {
 		json_decref(t.body);
-		return fixctl_usage("assign", NULL, true);
+		return fixctl_usage(cmd->name, NULL, true);
 	}
 	if (optind >= argc || (optind + 1 < argc && !t.clients))
 		goto usage;
 	target_positional(&t, argc, argv, optind + 1);
-	if (t.ntargets != 1)
+	if (t.ntargets != 1 || (json_object_get(t.body, "reason") &&
+				strcmp(cmd->name, "hold") != 0))
 		goto usage;
 	json_object_set_new(t.body, "fix", json_string(argv[optind]));
 	code = fixctl_call(ctx, &req, &reply);
@@ -242,18 +258,41 @@ int fixctl_assign(const struct fixctl_ctx *ctx, int argc, char **argv)
 	if (json)
 		fixctl_print_json(reply);
 	else
-		printf("fix %s assigned to %lld clients (%lld newly pending)\n",
-		       fixctl_str(reply, "fix"),
+		printf("fix %s %s %lld clients (%lld %s)\n",
+		       fixctl_str(reply, "fix"), cmd->done,
 		       (long long)json_integer_value(json_object_get(reply,
 								     "clients")),
 		       (long long)json_integer_value(json_object_get(reply,
-								     "pending")));
+								     cmd->count)),
+		       cmd->counted);
 	json_decref(reply);
 	return FIXCTL_EXIT_OK;
 usage:
 	json_decref(t.body);
-	fixctl_usage("assign", NULL, false);
+	fixctl_usage(cmd->name, NULL, false);
 	return FIXCTL_EXIT_USAGE;
+}
+
+/** fixctl assign FIX (--group G | --client MAC... | --all) */
+int fixctl_assign(const struct fixctl_ctx *ctx, int argc, char **argv)
+{
+	static const struct rollout_cmd assign = {
+		"assign", "/admin/v1/assign", "pending", "assigned to",
+		"newly pending",
+	};
+
+	return fixctl_rollout(ctx, &assign, argc, argv);
+}
+
+/** fixctl hold FIX (--group G | --client MAC... | --all) [--reason TEXT] */
+int fixctl_hold(const struct fixctl_ctx *ctx, int argc, char **argv)
+{
+	static const struct rollout_cmd hold = {
+		"hold", "/admin/v1/hold", "held", "held for",
+		"newly held",
+	};
+
+	return fixctl_rollout(ctx, &hold, argc, argv);
 }
 
 /**

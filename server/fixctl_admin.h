@@ -32,6 +32,7 @@ int fixctl_group_show(const struct fixctl_ctx *ctx, int argc, char **argv);
 int fixctl_fix_add(const struct fixctl_ctx *ctx, int argc, char **argv);
 int fixctl_fix_list(const struct fixctl_ctx *ctx, int argc, char **argv);
 int fixctl_assign(const struct fixctl_ctx *ctx, int argc, char **argv);
+int fixctl_hold(const struct fixctl_ctx *ctx, int argc, char **argv);
 int fixctl_wake(const struct fixctl_ctx *ctx, int argc, char **argv);
 int fixctl_status(const struct fixctl_ctx *ctx, int argc, char **argv);
 int fixctl_events(const struct fixctl_ctx *ctx, int argc, char **argv);

@@ -42,6 +42,8 @@ static const struct http_route http_routes[] = {
 	  admin_fix_add },
 	{ "POST", "/admin/v1/assign", A, BODY_MEM, HTTP_ADMIN_BODY_MAX,
 	  admin_assign },
+	{ "POST", "/admin/v1/hold", A, BODY_MEM, HTTP_ADMIN_BODY_MAX,
+	  admin_hold },
 	{ "POST", "/admin/v1/wake", A, BODY_MEM, HTTP_ADMIN_BODY_MAX,
 	  admin_wake },
 	{ "GET", "/admin/v1/status", A, BODY_NONE, 0, admin_status },

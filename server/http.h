@@ -155,6 +155,7 @@ enum MHD_Result admin_group_show(struct http_call *c);
 enum MHD_Result admin_fixes(struct http_call *c);
 enum MHD_Result admin_fix_add(struct http_call *c);
 enum MHD_Result admin_assign(struct http_call *c);
+enum MHD_Result admin_hold(struct http_call *c);
 enum MHD_Result admin_wake(struct http_call *c);
 enum MHD_Result admin_status(struct http_call *c);
 enum MHD_Result admin_events(struct http_call *c);

@@ -373,6 +373,33 @@ int inv_pair_assign(struct inv *inv, int64_t client_id, const char *fix_id,
 }
 
 /**
+ * Hold a client's pair.
+ *
+ * @v inv	inventory, transaction open
+ * @v client_id	client
+ * @v fix_id	fix
+ * @v reason	for the event
+ * @v now	Unix time
+ * @v held	set to true if the pair became held
+ * @ret rc	0 or a negative errno
+ */
+int inv_pair_hold(struct inv *inv, int64_t client_id, const char *fix_id,
+		  const char *reason, int64_t now, bool *held)
+{
+	struct inv_pair p;
+	int rc;
+
+	*held = false;
+	rc = inv_pair_get(inv, client_id, fix_id, &p);
+	if (rc == -ENOENT || (rc == 0 && !state_is_active(p.state)))
+		return 0;
+	if (rc == 0)
+		rc = state_move(inv, &p, ST_HELD, reason, now);
+	*held = rc == 0;
+	return rc;
+}
+
+/**
  * Store a pair's boot count and applied serial.
  *
  * @v inv	inventory, transaction open

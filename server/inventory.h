@@ -298,6 +298,16 @@ int inv_pair_get(struct inv *inv, int64_t client_id, const char *fix_id,
 		 struct inv_pair *p);
 
 /**
+ * Hold a client's pair (an emergency stop of a rollout): a pair that could
+ * still be quarantined (pending to applying) becomes held, with reason in
+ * its event; others stay.  fixctl assign makes it pending again.
+ * @v held	set to true if the pair became held
+ * @ret rc	0 (also when the client has no such pair) or a negative errno
+ */
+int inv_pair_hold(struct inv *inv, int64_t client_id, const char *fix_id,
+		  const char *reason, int64_t now, bool *held);
+
+/**
  * Assign a fix to a client: a new pair is pending; a failed, skipped or
  * held one goes back to pending with its boot count reset; others stay.
  * @v created	set to true if the pair became pending

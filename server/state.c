@@ -41,7 +41,11 @@ static const unsigned state_moves[ST__COUNT] = {
 	[ST_APPLIED] = M(ST_PENDING),
 	[ST_FAILED] = M(ST_PENDING) | M(ST_HELD),
 	[ST_SKIPPED] = M(ST_PENDING) | M(ST_HELD),
-	[ST_HELD] = M(ST_PENDING),
+	/* a report of a session under way when the rollout was held still
+	 * records what the disk now has; progress events are refused, which
+	 * stops the agent before it applies */
+	[ST_HELD] = M(ST_PENDING) | M(ST_APPLIED) | M(ST_FAILED) |
+		    M(ST_SKIPPED),
 };
 #undef M
 

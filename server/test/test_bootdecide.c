@@ -148,6 +148,7 @@ static void test_held_is_not_booted(void **state)
 	decide(p, 1, a, &out);
 	assert_false(out.quarantine);
 	assert_int_equal(a[0], BD_KEEP);
+	assert_string_equal(out.reason, "no fix pending, 1 held");
 }
 
 static void test_plan_is_capped(void **state)

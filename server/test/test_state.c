@@ -48,14 +48,29 @@ static void test_agent_path_allowed(void **state)
 static void test_terminal_states_only_repend(void **state)
 {
 	(void)state;
-	for (unsigned to = 0; to < ST__COUNT; to++) {
+	for (unsigned to = 0; to < ST__COUNT; to++)
 		assert_int_equal(state_allowed(ST_APPLIED, (enum pair_state)to),
 				 to == ST_PENDING);
-		assert_int_equal(state_allowed(ST_HELD, (enum pair_state)to),
-				 to == ST_PENDING);
-	}
 	assert_false(state_allowed(ST_FAILED, ST_DOWNLOADING));
 	assert_false(state_allowed(ST_SKIPPED, ST_APPLIED));
+}
+
+/* A held pair goes back to pending when assigned again, and takes the
+ * outcome of a session that was under way, but no progress: the agent is
+ * stopped before it applies. */
+static void test_held_takes_only_outcomes(void **state)
+{
+	(void)state;
+	for (unsigned to = 0; to < ST__COUNT; to++)
+		assert_int_equal(state_allowed(ST_HELD, (enum pair_state)to),
+				 to == ST_PENDING || to == ST_APPLIED ||
+				 to == ST_FAILED || to == ST_SKIPPED);
+	/* every pair that could still be quarantined can be held */
+	for (unsigned from = 0; from < ST__COUNT; from++)
+		if (state_is_active((enum pair_state)from))
+			assert_true(state_allowed((enum pair_state)from,
+						  ST_HELD));
+	assert_false(state_allowed(ST_APPLIED, ST_HELD));
 }
 
 static void test_no_progress_before_boot(void **state)
@@ -155,6 +170,7 @@ int main(void)
 		cmocka_unit_test(test_names_round_trip),
 		cmocka_unit_test(test_agent_path_allowed),
 		cmocka_unit_test(test_terminal_states_only_repend),
+		cmocka_unit_test(test_held_takes_only_outcomes),
 		cmocka_unit_test(test_no_progress_before_boot),
 		cmocka_unit_test(test_active_states),
 		cmocka_unit_test(test_move_stores_and_logs),

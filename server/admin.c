@@ -3,10 +3,12 @@
  * Admin API, clients and groups: JSON over the admin listeners.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "server/dhcphosts.h"
 #include "server/http.h"
 #include "server/import.h"
 #include "server/inventory.h"
@@ -79,6 +81,32 @@ static enum MHD_Result admin_client_error(struct http_call *c, int rc,
 }
 
 /**
+ * After a change of the client list: rewrite the dnsmasq hosts file, if
+ * one is configured; a failure is the answer's "warning" (the change
+ * itself is committed).
+ *
+ * @v srv	server
+ * @v out	the answer (an object, or NULL)
+ */
+static void admin_dhcp_hosts(const struct srv *srv, json_t *out)
+{
+	const char *dir = srv->cfg->dhcp_hosts_dir;
+	char msg[512];
+	int rc;
+
+	if (!dir)
+		return;
+	rc = dhcphosts_write(srv->inv, dir);
+	if (rc == 0 || !out)
+		return;
+	snprintf(msg, sizeof(msg), "the client list is saved, but %s/%s could "
+		 "not be written (%s): the boot network does not answer the new "
+		 "clients; see fixsrv's log", dir, DHCPHOSTS_FILE,
+		 strerror(-rc));
+	json_object_set_new(out, "warning", json_string(msg));
+}
+
+/**
  * POST /admin/v1/clients {"mac", "name", "group", "power_group"}
  *
  * @v c		call
@@ -126,6 +154,7 @@ enum MHD_Result admin_client_add(struct http_call *c)
 		return admin_client_error(c, rc, "client");
 	}
 	log_info("admin", "client %s added", canon);
+	admin_dhcp_hosts(c->srv, out);
 	return http_json(c, 201, out);
 }
 
@@ -174,7 +203,7 @@ enum MHD_Result admin_client_import(struct http_call *c)
 	size_t n, added = 0, skipped = 0;
 	unsigned line = 0;
 	enum MHD_Result ret;
-	json_t *body;
+	json_t *body, *out;
 	int rc;
 
 	body = http_body_json(c, &ret);
@@ -205,9 +234,11 @@ enum MHD_Result admin_client_import(struct http_call *c)
 		return http_error(c, 500, "inventory error; nothing imported");
 	log_info("admin", "import: %zu clients added, %zu already known",
 		 added, skipped);
-	return http_json(c, 200, json_pack("{s:I, s:I}", "added",
-					   (json_int_t)added, "skipped",
-					   (json_int_t)skipped));
+	out = json_pack("{s:I, s:I}", "added", (json_int_t)added, "skipped",
+			(json_int_t)skipped);
+	if (added)
+		admin_dhcp_hosts(c->srv, out);
+	return http_json(c, 200, out);
 }
 
 /**

@@ -33,7 +33,7 @@ FORCE:
 FIXSRV_LIB_MODULES := log config db db_stmt db_tx db_reader inv_client inv_fix inv_event inv_stats \
 	state bootdecide boottoken bootscript bootlog bootserve wolpace waker wolsend \
 	wake http http_file boot_http agent agent_report admin admin_fix \
-	import fixstore fixmanifest evidence listen
+	import fixstore fixmanifest evidence listen dhcphosts
 FIXSRV_LIB := $(B)/host/server/libfixsrv.a
 FIXSRV_LDLIBS := $(shell pkg-config --libs libmicrohttpd sqlite3 jansson \
 	libsodium libarchive) -lpthread
@@ -78,7 +78,7 @@ SERVER_INTEG := server/test/integ-fixsrv.sh server/test/integ-boot-records.sh \
 	server/test/integ-restart.sh server/test/integ-wol-netns.sh \
 	server/test/integ-evidence.sh server/test/integ-stale-boot.sh server/test/integ-https.sh \
 	server/test/integ-dnsmasq-conf.sh server/test/integ-conf-example.sh \
-	server/test/integ-hold.sh
+	server/test/integ-hold.sh server/test/integ-dhcp-known.sh
 # trust and hardening (issue 5)
 SERVER_INTEG += server/test/integ-serial-rollback.sh server/test/integ-key-rotation.sh \
 	server/test/integ-fixd-hook-output.sh server/test/integ-privdrop.sh \

@@ -42,6 +42,7 @@ static const struct opt config_opts[] = {
 	{ "boot_dir", OPT_STR, F(boot_dir), 0, 0, check_path },
 	{ "script_dir", OPT_STR, F(script_dir), 0, 0, check_path },
 	{ "keys_dir", OPT_STR, F(keys_dir), 0, 0, check_path },
+	{ "dhcp_hosts_dir", OPT_STR, F(dhcp_hosts_dir), 0, 0, check_path },
 	{ "user", OPT_STR, F(user), 0, 0, check_user },
 	{ "log_level", OPT_STR, F(log_level), 0, 0, check_level },
 	{ "kernel_args", OPT_STR, F(kernel_args), 0, 0, check_args },
@@ -463,6 +464,7 @@ void config_free(struct config *cfg)
 	free(cfg->boot_dir);
 	free(cfg->script_dir);
 	free(cfg->keys_dir);
+	free(cfg->dhcp_hosts_dir);
 	free(cfg->user);
 	free(cfg->log_level);
 	free(cfg->kernel_args);

@@ -32,6 +32,7 @@ struct config {
 	char *boot_dir;
 	char *script_dir;
 	char *keys_dir;
+	char *dhcp_hosts_dir;		/* NULL: no dnsmasq hosts file */
 	char *user;
 	char *log_level;
 	char *kernel_args;

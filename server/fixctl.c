@@ -61,7 +61,7 @@ static const struct fixctl_cmd fixctl_cmds[] = {
 	  "        [--range START,END,NETMASK | --subnet NET/LEN] "
 	  "[--ipxe-dir /usr/lib/ipxe]\n"
 	  "        [--script-dir " FIXNET_SCRIPT_DIR "] "
-	  "[--boot-retries 5] -o FILE",
+	  "[--boot-retries 5] [--hosts-dir DIR] -o FILE",
 	  "write a dnsmasq configuration for the boot network (offline)" },
 };
 

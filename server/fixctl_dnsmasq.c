@@ -16,6 +16,8 @@
  * ProxyDHCP wait (option 175.176 no-pxedhcp).  The iPXE binaries are
  * copied into the TFTP root, and the entry script rendered there from the
  * script directory's entry.ipxe with the placeholders fixsrv fills in it.
+ * With --hosts-dir (fixsrv's dhcp_hosts_dir), dnsmasq answers only the
+ * MACs fixsrv writes there (server/dhcphosts.h).
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -31,6 +33,7 @@
 #include "common/file.h"
 #include "common/strnum.h"
 #include "server/bootscript.h"
+#include "server/dhcphosts.h"
 #include "server/fixctl_admin.h"
 
 #define DNSMASQ_CONF_MAX (16 * 1024)
@@ -47,11 +50,12 @@
 #define RETRIES_MAX 1000
 
 enum { OPT_MODE = 1300, OPT_IFACE, OPT_URL, OPT_TFTP, OPT_RANGE, OPT_SUBNET,
-       OPT_IPXE_DIR, OPT_OUT, OPT_SCRIPT_DIR, OPT_RETRIES };
+       OPT_IPXE_DIR, OPT_OUT, OPT_SCRIPT_DIR, OPT_RETRIES, OPT_HOSTS_DIR };
 
 struct dnsmasq_args {
 	const char *mode, *iface, *url, *tftp, *range, *subnet, *ipxe_dir, *out;
 	const char *script_dir, *retries;
+	const char *hosts_dir;		/* NULL: answer every client */
 	uint64_t nretries;		/* --boot-retries, checked */
 	char base[URL_MAX + 1];		/* --server-url without trailing '/' */
 };
@@ -76,6 +80,7 @@ static int dnsmasq_set(void *ctx, int opt, const char *val)
 		[OPT_OUT - OPT_MODE] = &a->out,
 		[OPT_SCRIPT_DIR - OPT_MODE] = &a->script_dir,
 		[OPT_RETRIES - OPT_MODE] = &a->retries,
+		[OPT_HOSTS_DIR - OPT_MODE] = &a->hosts_dir,
 	};
 
 	*slot[opt - OPT_MODE] = val;
@@ -170,6 +175,11 @@ static int dnsmasq_check(struct dnsmasq_args *a)
 	if (a->tftp[0] != '/' || strpbrk(a->tftp, " \t\n\r,\"'#"))
 		return fprintf(stderr, "fixctl: --tftp-root must be an absolute "
 			       "path without blanks or commas\n"), -EINVAL;
+	if (a->hosts_dir && (a->hosts_dir[0] != '/' ||
+			     strpbrk(a->hosts_dir, " \t\n\r,\"'#")))
+		return fprintf(stderr, "fixctl: --hosts-dir must be an absolute "
+			       "path without blanks or commas (fixsrv.conf's "
+			       "dhcp_hosts_dir)\n"), -EINVAL;
 	if (a->retries && strnum_u64(a->retries, 1, RETRIES_MAX,
 				     &a->nretries) < 0)
 		return fprintf(stderr, "fixctl: --boot-retries is a number from "
@@ -454,6 +464,15 @@ static int dnsmasq_build(const struct dnsmasq_args *a, struct buf *b)
 			return -EINVAL;
 		rc = dnsmasq_proxy(b, net, mask, a->base, srv);
 	}
+	if (rc == 0 && a->hosts_dir)
+		rc = buf_printf(b,
+			"\n# Answer only the clients added to fixsrv's inventory:\n"
+			"# fixsrv keeps their MACs in %s/%s\n"
+			"# (its dhcp_hosts_dir), which dnsmasq reads by itself when\n"
+			"# it changes.  Any other MAC gets no answer at all.\n"
+			"dhcp-hostsdir=%s\n"
+			"dhcp-ignore=tag:!known\n", a->hosts_dir, DHCPHOSTS_FILE,
+			a->hosts_dir);
 	return rc;
 }
 
@@ -477,6 +496,7 @@ int fixctl_dnsmasq_conf(const struct fixctl_ctx *ctx, int argc, char **argv)
 		{ "output", required_argument, NULL, OPT_OUT },
 		{ "script-dir", required_argument, NULL, OPT_SCRIPT_DIR },
 		{ "boot-retries", required_argument, NULL, OPT_RETRIES },
+		{ "hosts-dir", required_argument, NULL, OPT_HOSTS_DIR },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct dnsmasq_args a = { .ipxe_dir = "/usr/lib/ipxe",

@@ -135,6 +135,9 @@ static int fixctl_answer(const struct fixctl_ctx *ctx, long status,
 				"is not JSON\n", ctx->socket);
 			return FIXCTL_EXIT_PERMANENT;
 		}
+		if (json_is_string(json_object_get(j, "warning")))
+			fprintf(stderr, "fixctl: warning: %s\n",
+				json_string_value(json_object_get(j, "warning")));
 		*reply = j;
 		return FIXCTL_EXIT_OK;
 	}

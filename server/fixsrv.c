@@ -28,6 +28,7 @@
 #include "common/file.h"
 #include "common/keyring.h"
 #include "server/bootlog.h"
+#include "server/dhcphosts.h"
 #include "server/fixmanifest.h"
 #include "server/http.h"
 #include "server/inventory.h"
@@ -203,6 +204,7 @@ static int fixsrv_check(const struct config *cfg, struct bootscripts *bs)
 	struct err err = { .msg = "" };
 	struct wol_trailer tr;
 	char *tok = NULL, *cert, *key;
+	struct stat st;
 	int bad = 0;
 
 	if (bootscript_load(bs, cfg->script_dir) < 0)
@@ -236,7 +238,27 @@ static int fixsrv_check(const struct config *cfg, struct bootscripts *bs)
 	if (fixsrv_tls_read(cfg, &cert, &key) < 0)
 		bad++;
 	fixsrv_tls_free(cert, key);
+	if (cfg->dhcp_hosts_dir && (stat(cfg->dhcp_hosts_dir, &st) < 0 ||
+				    !S_ISDIR(st.st_mode))) {
+		log_err("config", "dhcp_hosts_dir %s is not a directory: install "
+			"-d -m 0755 -o %s %s", cfg->dhcp_hosts_dir, cfg->user,
+			cfg->dhcp_hosts_dir);
+		bad++;
+	}
 	return bad;
+}
+
+/** Check dhcp_hosts_dir as the final user and write the hosts file. */
+static int fixsrv_dhcp_hosts(const struct config *cfg, const char *user,
+			     struct inv *inv)
+{
+	if (access(cfg->dhcp_hosts_dir, W_OK | X_OK) < 0) {
+		log_err("main", "dhcp_hosts_dir %s is not writable by user %s (%s): "
+			"install -d -m 0755 -o %s %s", cfg->dhcp_hosts_dir, user,
+			strerror(errno), user, cfg->dhcp_hosts_dir);
+		return -EACCES;
+	}
+	return dhcphosts_write(inv, cfg->dhcp_hosts_dir);
 }
 
 /**
@@ -447,6 +469,8 @@ static int fixsrv_run(const struct config *cfg, struct srv *srv)
 	snprintf(db, sizeof(db), "%s/inventory.db", cfg->state_dir);
 	if (rc == 0)
 		rc = inv_open(db, &srv->inv);
+	if (rc == 0 && cfg->dhcp_hosts_dir)
+		rc = fixsrv_dhcp_hosts(cfg, pw->pw_name, srv->inv);
 	if (rc == 0)
 		rc = bootlog_start(srv->inv, &srv->bootlog);
 	if (rc == 0)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/buf.h"
 #include "common/mac.h"
 #include "server/inventory.h"
 
@@ -262,6 +263,34 @@ int inv_client_seen(struct inv *inv, int64_t id, const char *uuid,
 	sqlite3_bind_text(st, 6, decision, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 7, reason, -1, SQLITE_STATIC);
 	return inv_step_done(inv, st, "client seen");
+}
+
+/**
+ * The MACs of the added clients, one a line.
+ *
+ * @v inv	inventory, transaction open
+ * @v out	where they are appended
+ * @ret rc	0, -EFBIG, -ENOMEM, or an inventory error
+ */
+int inv_client_macs(struct inv *inv, struct buf *out)
+{
+	sqlite3_stmt *st;
+	int rc, src;
+
+	rc = inv_prepare(inv, &st, "SELECT mac FROM clients WHERE discovered = 0 "
+			 "ORDER BY id");
+	if (rc < 0)
+		return rc;
+	while (rc == 0 && (src = sqlite3_step(st)) == SQLITE_ROW) {
+		const unsigned char *mac = sqlite3_column_text(st, 0);
+
+		if (mac)
+			rc = buf_printf(out, "%s\n", (const char *)mac);
+	}
+	if (rc == 0 && src != SQLITE_DONE)
+		rc = inv_rc(inv, src, "list MACs");
+	inv_finalize(inv, st);
+	return rc;
 }
 
 /**

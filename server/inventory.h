@@ -11,6 +11,7 @@
 #include <jansson.h>
 #include <sqlite3.h>
 
+#include "common/buf.h"
 #include "common/hex.h"
 #include "common/mac.h"
 #include "common/manifest.h"
@@ -238,6 +239,13 @@ int inv_client_seen(struct inv *inv, int64_t id, const char *uuid,
 /** Clients of a group, or all (group NULL); ids in *out (malloc'd). */
 int inv_client_ids(struct inv *inv, const char *group, int64_t **out,
 		   size_t *n);
+
+/**
+ * The MACs of the clients an administrator added (not those only
+ * discovered), one a line, appended to out.
+ * @ret 0, -EFBIG (out's limit), -ENOMEM, or an inventory error
+ */
+int inv_client_macs(struct inv *inv, struct buf *out);
 
 /** Every client as a JSON array. */
 int inv_client_list_json(struct inv *inv, json_t **out);

@@ -21,14 +21,15 @@ sed -e "s|^state_dir = .*|state_dir = $T/state|" \
 	-e "s|^user = .*|user = $FX_USER|" \
 	-e "s|^admin_socket = .*|admin_socket = $T/run/admin.sock|" \
 	-e "s|^#admin_listen|admin_listen|" -e "s|^#admin_token_file = .*|admin_token_file = $T/token|" \
-	-e "s|^#wol_broadcast|wol_broadcast|" "$EX" > "$T/conf"
+	-e "s|^#wol_broadcast|wol_broadcast|" \
+	-e "s|^#dhcp_hosts_dir = .*|dhcp_hosts_dir = $T/state|" "$EX" > "$T/conf"
 printf 'abcdefghijklmnopqrstuvwxyz012345\n' > "$T/token"
 "$FIXSRV" -n -f "$T/conf" 2>&1 | grep -q "configuration OK" ||
 	fail "fixsrv -n refuses the example: $("$FIXSRV" -n -f "$T/conf" 2>&1)"
 # Every option documented, each once: the keys of the example are those
 # fixsrv accepts (an unknown key fails -n above).
 keys=$(sed -n 's/^#\{0,1\}\([a-z_]*\) = .*/\1/p' "$EX" | LC_ALL=C sort -u | tr '\n' ' ')
-want="admin_listen admin_socket admin_token_file agent_url boot_dir boot_retries kernel_args keys_dir listen log_level max_boots max_connections public_url script_dir state_dir threads tls_cert tls_key tls_listen token_ttl user wol_broadcast wol_global_per_sec wol_group_interval_ms wol_trailer "
+want="admin_listen admin_socket admin_token_file agent_url boot_dir boot_retries dhcp_hosts_dir kernel_args keys_dir listen log_level max_boots max_connections public_url script_dir state_dir threads tls_cert tls_key tls_listen token_ttl user wol_broadcast wol_global_per_sec wol_group_interval_ms wol_trailer "
 [ "$keys" = "$want" ] || fail "options in the example: $keys"
 # An https agent_url with no tls_listen of fixsrv's own: accepted, with a warning.
 sed 's|^#agent_url|agent_url|' "$T/conf" > "$T/https.conf"

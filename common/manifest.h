@@ -118,12 +118,14 @@ int manifest_glob_check(const char *glob, struct err *err);
 
 /**
  * Whether a name in a delete glob's directory matches its last component
- * (fnmatch(3), FNM_PERIOD).  glob must have passed manifest_glob_check().
+ * (fnmatch(3), FNM_PERIOD; with fold, ASCII letters match in either case,
+ * as on NTFS and FAT).  glob must have passed manifest_glob_check().
  */
-bool manifest_glob_match_name(const char *glob, const char *name);
+bool manifest_glob_match_name(const char *glob, const char *name, bool fold);
 
-/** Whether a delete glob matches a whole target-relative path. */
-bool manifest_glob_match(const char *glob, const char *path);
+/** Whether a delete glob matches a whole target-relative path (fold: as
+ *  above, for the directory part too). */
+bool manifest_glob_match(const char *glob, const char *path, bool fold);
 
 /** Check a fix id: 1..MANIFEST_ID_MAX of [A-Za-z0-9._-], first alnum. */
 int manifest_id_check(const char *id, struct err *err);

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <fnmatch.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/manifest.h"
 
@@ -139,31 +140,36 @@ int manifest_glob_check(const char *glob, struct err *err)
  *
  * @v glob	a glob that passed manifest_glob_check()
  * @v name	one directory entry
+ * @v fold	ignore the case of ASCII letters
  * @ret true if it matches
  */
-bool manifest_glob_match_name(const char *glob, const char *name)
+bool manifest_glob_match_name(const char *glob, const char *name, bool fold)
 {
 	const char *last = strrchr(glob, '/');
 
-	return fnmatch(last ? last + 1 : glob, name, FNM_PERIOD) == 0;
+	return fnmatch(last ? last + 1 : glob, name,
+		       FNM_PERIOD | (fold ? FNM_CASEFOLD : 0)) == 0;
 }
 
 /**
  * Whether a delete glob matches a whole target-relative path: the same
- * directory, written the same, and a matching name in it.
+ * directory, written the same (but for case, with fold), and a matching
+ * name in it.
  *
  * @v glob	a glob that passed manifest_glob_check()
  * @v path	a target-relative path
+ * @v fold	ignore the case of ASCII letters
  * @ret true if the glob's expansion would include path
  */
-bool manifest_glob_match(const char *glob, const char *path)
+bool manifest_glob_match(const char *glob, const char *path, bool fold)
 {
 	const char *gl = strrchr(glob, '/'), *pl = strrchr(path, '/');
 	size_t gn = gl ? (size_t)(gl - glob) : 0, pn = pl ? (size_t)(pl - path) : 0;
 
-	if (gn != pn || memcmp(glob, path, gn) != 0)
+	if (gn != pn || (fold ? strncasecmp(glob, path, gn) :
+			 memcmp(glob, path, gn)) != 0)
 		return false;
-	return manifest_glob_match_name(glob, pl ? pl + 1 : path);
+	return manifest_glob_match_name(glob, pl ? pl + 1 : path, fold);
 }
 
 /**

@@ -4,10 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "fixd/apply.h"
+#include "fixd/fold.h"
 #include "fixd/safe.h"
 #include "fixd/text.h"
 
@@ -92,28 +94,38 @@ int apply_item_add(struct apply *a, enum manifest_op_kind kind,
 
 /**
  * Check one put: its directory resolves without a symlink, and what is at
- * its path now (nothing, or a regular file) is hashed.
+ * its path now (nothing, or a regular file) is hashed.  On a casefold
+ * target the path is the one stored under any case of its names (a file
+ * is replaced under its own name, new ones go into existing directories).
  * @ret 0 or a negative errno
  */
 static int apply_check_put(struct apply *a, size_t i, struct err *err)
 {
 	const struct manifest_op *op = &a->bundle->manifest->ops[i];
+	char stored[MANIFEST_PATH_MAX + 1];
+	const char *path = op->path, *base;
 	struct apply_item *it;
-	const char *base;
 	bool exists = false;
 	uint8_t sha[SHA256_LEN];
 	int dfd, rc;
 
-	rc = safe_parent(a->target->root_fd, op->path, false, &dfd, &base, err);
+	if (a->target->casefold) {
+		rc = fold_path(a->target->root_fd, op->path, stored, sizeof(stored),
+			       err);
+		if (rc < 0)
+			return rc;
+		path = stored;
+	}
+	rc = safe_parent(a->target->root_fd, path, false, &dfd, &base, err);
 	if (rc < 0)
 		return rc;
 	if (dfd >= 0) {
 		close(dfd);
-		rc = safe_hash(a->target->root_fd, op->path, &exists, sha, err);
+		rc = safe_hash(a->target->root_fd, path, &exists, sha, err);
 		if (rc < 0)
 			return rc;
 	}
-	rc = apply_item_add(a, MANIFEST_OP_PUT, op->path, i, &it, err);
+	rc = apply_item_add(a, MANIFEST_OP_PUT, path, i, &it, err);
 	if (rc < 0)
 		return rc;
 	it->has_before = exists;
@@ -129,13 +141,24 @@ static int apply_item_cmp(const void *pa, const void *pb)
 	return strcmp((*a)->path, (*b)->path);
 }
 
+/** Order items by path, ASCII letters folded. */
+static int apply_item_casecmp(const void *pa, const void *pb)
+{
+	const struct apply_item *const *a = pa, *const *b = pb;
+
+	return strcasecmp((*a)->path, (*b)->path);
+}
+
 /**
  * Refuse two items on one path (two globs matching one file, a put to a
- * file a glob also matches).
+ * file a glob also matches; on a casefold target, two paths Windows sees
+ * as one).
  * @ret 0, -EINVAL, -ENOMEM
  */
 static int apply_check_conflicts(struct apply *a, struct err *err)
 {
+	int (*cmp)(const void *, const void *) = a->target->casefold ?
+		apply_item_casecmp : apply_item_cmp;
 	struct apply_item **v;
 	int rc = 0;
 
@@ -146,9 +169,9 @@ static int apply_check_conflicts(struct apply *a, struct err *err)
 		return err_set(err, -ENOMEM, "out of memory");
 	for (size_t i = 0; i < a->nitems; i++)
 		v[i] = &a->items[i];
-	qsort(v, a->nitems, sizeof(*v), apply_item_cmp);
+	qsort(v, a->nitems, sizeof(*v), cmp);
 	for (size_t i = 0; i + 1 < a->nitems; i++) {
-		if (strcmp(v[i]->path, v[i + 1]->path) == 0) {
+		if (cmp(&v[i], &v[i + 1]) == 0) {
 			rc = err_set(err, -EINVAL, "two operations touch %s", v[i]->path);
 			break;
 		}

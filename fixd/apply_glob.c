@@ -5,10 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "fixd/apply.h"
+#include "fixd/fold.h"
 #include "fixd/safe.h"
 
 /** Order items by path. */
@@ -64,19 +66,25 @@ static int apply_glob_scan(struct apply *a, size_t op, int dfd, const char *dir,
 	DIR *d;
 	int fd, rc = 0;
 
-	fd = dup(dfd);
-	if (fd < 0 || !(d = fdopendir(fd))) {
-		if (fd >= 0)
-			close(fd);
-		return err_set(err, -errno, "%s: %s", dir, strerror(errno));
+	/* a description of its own: a dup() would share the directory
+	 * position, and a glob at the root would leave the root's at its end
+	 * for the next one */
+	fd = safe_openat(dfd, ".", O_RDONLY | O_DIRECTORY, 0);
+	if (fd < 0)
+		return err_set(err, fd, "%s: %s", dir[0] ? dir : ".", strerror(-fd));
+	if (!(d = fdopendir(fd))) {
+		rc = -errno;
+		close(fd);
+		return err_set(err, rc, "%s: %s", dir, strerror(-rc));
 	}
 	while (rc >= 0 && (e = readdir(d)) != NULL) {
 		if (++scanned > APPLY_SCAN_MAX) {
 			rc = err_set(err, -E2BIG, "%s: more than %d entries", dir,
 				     APPLY_SCAN_MAX);
 		} else if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
-			   (!dir[0] && strcmp(e->d_name, BUNDLE_STATE_DIR) == 0) ||
-			   !manifest_glob_match_name(mop->path, e->d_name)) {
+			   (!dir[0] && strcasecmp(e->d_name, BUNDLE_STATE_DIR) == 0) ||
+			   !manifest_glob_match_name(mop->path, e->d_name,
+						     a->target->casefold)) {
 			continue;
 		} else {
 			rc = apply_glob_match(a, op, dfd, dir, e->d_name, err);
@@ -96,14 +104,16 @@ static int apply_glob_scan(struct apply *a, size_t op, int dfd, const char *dir,
 }
 
 /**
- * Expand one delete op into items.
+ * Expand one delete op into items.  On a casefold target the glob's
+ * directory is the one stored under any case of its names, and its last
+ * component matches names in any case.
  * @ret 0, -E2BIG, -errno
  */
 int apply_glob(struct apply *a, size_t op, struct err *err)
 {
-	const char *glob = a->bundle->manifest->ops[op].path;
+	const char *glob = a->bundle->manifest->ops[op].path, *path = glob;
 	const char *slash = strrchr(glob, '/');
-	char dir[MANIFEST_PATH_MAX + 1] = "";
+	char dir[MANIFEST_PATH_MAX + 1] = "", stored[MANIFEST_PATH_MAX + 1];
 	const char *base;
 	int dfd, rc;
 
@@ -111,7 +121,15 @@ int apply_glob(struct apply *a, size_t op, struct err *err)
 		memcpy(dir, glob, (size_t)(slash - glob));
 		dir[slash - glob] = '\0';
 	}
-	rc = safe_parent(a->target->root_fd, glob, false, &dfd, &base, err);
+	if (slash && a->target->casefold) {
+		rc = fold_path(a->target->root_fd, dir, stored, sizeof(stored), err);
+		if (rc < 0)
+			return rc;
+		memcpy(dir, stored, strlen(stored) + 1);	/* same length */
+		snprintf(stored, sizeof(stored), "%s%s", dir, slash);
+		path = stored;	/* the glob, its directory as stored */
+	}
+	rc = safe_parent(a->target->root_fd, path, false, &dfd, &base, err);
 	if (rc < 0)
 		return rc;
 	if (dfd < 0) {

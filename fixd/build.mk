@@ -5,7 +5,7 @@
 FIXD_MODULES := log cmdline sha safe download http bundle bundle_paths \
 	target target_fs target_select receipt hook hook_confine reap apply apply_glob \
 	apply_stage apply_commit apply_recover journal journal_decode txn txn_backup \
-	txn_commit txn_decide fix agent cmd_apply cmd_verify cmd_keys text ntfs
+	txn_commit txn_decide fix agent cmd_apply cmd_verify cmd_keys text ntfs fold
 FIXD_LIB_SRCS := $(FIXD_MODULES:%=fixd/%.c)
 FIXD_SRCS     := $(FIXD_LIB_SRCS) fixd/main.c
 

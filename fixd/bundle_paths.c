@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "fixd/bundle.h"
 
@@ -26,13 +27,14 @@ static int bundle_path_cmp(const void *pa, const void *pb)
 }
 
 /**
- * True if path is the state directory or below it.
+ * True if path is the state directory or below it, in any case (NTFS and
+ * FAT find it under any).
  */
 static int bundle_path_reserved(const char *path)
 {
 	size_t n = strlen(BUNDLE_STATE_DIR);
 
-	return strncmp(path, BUNDLE_STATE_DIR, n) == 0 &&
+	return strncasecmp(path, BUNDLE_STATE_DIR, n) == 0 &&
 	       (path[n] == '\0' || path[n] == '/');
 }
 

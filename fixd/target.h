@@ -32,6 +32,7 @@ struct target_fs {
 	const char *mount_type;		/* as mount(2) wants it */
 	const char *options;		/* mount data, or NULL */
 	bool posix_modes;		/* stores file modes (vfat does not) */
+	bool casefold;			/* Windows ignores the case of names */
 	bool fresh_rw_mount;		/* made writable by a new mount, not a remount */
 };
 
@@ -61,6 +62,7 @@ struct target {
 	bool has_dev;
 	struct target_dev dev;		/* when has_dev */
 	bool posix_modes;
+	bool casefold;			/* paths are mapped by fold_path() */
 	struct log *log;
 };
 
@@ -131,7 +133,7 @@ int target_open_dir(const char *dir, struct target *t, struct err *err);
 
 /**
  * True if path (relative, checked) exists on the target; symlinks in it
- * count as absent.
+ * count as absent.  On a casefold target, other cases of its names count.
  */
 bool target_path_exists(const struct target *t, const char *path);
 

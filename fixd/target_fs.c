@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fixd/fold.h"
 #include "fixd/ntfs.h"
 #include "fixd/safe.h"
 #include "fixd/target.h"
@@ -23,15 +24,16 @@
  * are stored, case and all: ntfs3's "nocase" is not used, because in 6.12
  * it only matches another case for names already in the dentry cache (a
  * first lookup of "drivers" misses "Drivers"; measured in the lab), so the
- * same fix would find a file or not depending on what was read before.
+ * same fix would find a file or not depending on what was read before;
+ * fixd maps the manifest's paths to the stored names itself (fold.h).
  * ntfs3 replays the NTFS journal (a Windows that stopped without shutting
  * down, a blue screen) only when it mounts read-write; a remount refuses
  * ("umount/remount instead"), so NTFS is made writable by a new mount.
  */
 static const struct target_fs target_fs_table[] = {
-	{ "ext4", "ext4", NULL, true, false },
-	{ "vfat", "vfat", NULL, false, false },
-	{ "ntfs", "ntfs3", "windows_names", false, true },
+	{ "ext4", "ext4", NULL, true, false, false },
+	{ "vfat", "vfat", NULL, false, true, false },
+	{ "ntfs", "ntfs3", "windows_names", false, true, true },
 };
 
 /* What must hold before a filesystem is made writable, by type. */
@@ -102,6 +104,7 @@ int target_mount(const struct target_dev *d, const char *work_dir, bool rdonly,
 	t->has_dev = true;
 	t->dev = *d;
 	t->posix_modes = fs->posix_modes;
+	t->casefold = fs->casefold;
 	return 0;
 
 err_umount:
@@ -218,8 +221,19 @@ int target_open_dir(const char *dir, struct target *t, struct err *err)
 /** True if path exists on the target (symlinks in the way count as absent). */
 bool target_path_exists(const struct target *t, const char *path)
 {
-	int fd = safe_openat(t->root_fd, path, O_PATH | O_NOFOLLOW, 0);
+	char stored[MANIFEST_PATH_MAX + 1];
+	struct err err;
+	int fd;
 
+	if (t->casefold) {
+		if (fold_path(t->root_fd, path, stored, sizeof(stored), &err) < 0) {
+			if (t->log)
+				log_warn(t->log, "%s", err.msg);
+			return false;
+		}
+		path = stored;
+	}
+	fd = safe_openat(t->root_fd, path, O_PATH | O_NOFOLLOW, 0);
 	if (fd < 0)
 		return false;
 	close(fd);

@@ -10,8 +10,11 @@
 # has powered off, with ntfs-3g's own tools on a copy of the partition:
 # ntfsinfo for its flags, ntfsls for the tree, ntfscat for each file.
 
-LAB_CS_DIR=Windows/System32/drivers/CrowdStrike	# as the fix names it
-LAB_CS_GLOB="$LAB_CS_DIR/C-00000291*.sys"
+LAB_CS_DIR=Windows/System32/drivers/CrowdStrike	# on the volume, as Windows spells it
+# The fix names it in lower case, as people type Windows paths: Windows
+# finds a name in any case, and so must fixd (fixd/fold.h).
+LAB_CS_FIX_DIR=windows/system32/drivers/crowdstrike
+LAB_CS_GLOB="$LAB_CS_FIX_DIR/C-00000291*.sys"
 
 # Skip (exit 77) where NTFS volumes cannot be built or read here.
 lab_ntfs_require() {
@@ -30,15 +33,15 @@ lab_ntfs_file() {
 
 # The content of a Windows system drive, as far as the fix cares: the
 # faulty channel files (C-00000291*.sys, the 2024-07-19 one all zeros as it
-# shipped), the channel files that must stay (other numbers, another
-# extension), the sensor, Windows' own files, a user's documents.  Names
-# are spelt as Windows spells them: fixd matches NTFS names case and all.
-# $1: where.
+# shipped, one with its extension in capitals), the channel files that must
+# stay (other numbers, another extension), the sensor, Windows' own files,
+# a user's documents.  $1: where.
 lab_ntfs_tree() {
 	local t=$1 cs=$1/$LAB_CS_DIR
 	mkdir -p "$cs"
 	head -c 42240 /dev/zero >"$cs/C-00000291-00000000-00000032.sys"
 	lab_ntfs_file "$cs/C-00000291-00000000-00000029.sys" 40960
+	lab_ntfs_file "$cs/C-00000291-00000000-00000031.SYS" 40960
 	lab_ntfs_file "$cs/C-00000290-00000000-00000028.sys" 36864
 	lab_ntfs_file "$cs/C-00000292-00000000-00000043.sys" 12288
 	lab_ntfs_file "$cs/C-00000291-00000000-00000032.bak" 4096
@@ -99,9 +102,10 @@ lab_ntfs_listing() {
 }
 
 # What the tree held, in the listing's form, without the files a glob
-# (relative to the tree) matched.  lab_ntfs_expected DIR [GLOB]
+# (relative to the tree) matched, in any case as on NTFS.
+#   lab_ntfs_expected DIR [GLOB]
 lab_ntfs_expected() {
-	(cd "$1" && find . -type f -printf '%P\n' | while IFS= read -r f; do
+	(cd "$1" && shopt -s nocasematch && find . -type f -printf '%P\n' | while IFS= read -r f; do
 		# shellcheck disable=SC2053
 		[ -n "${2:-}" ] && [[ $f == $2 ]] && continue
 		printf '%s %s\n' "$(sha256sum <"$f" | cut -d' ' -f1)" "$f"
@@ -118,10 +122,10 @@ lab_ntfs_flags() {
 # files from the Windows volume, found by its type and by the directory
 # that must exist on it.  lab_publish_cs_fix ID SERIAL
 lab_publish_cs_fix() {
-	lab_publish_bundle "$1" "$2" --target "fstype=ntfs,path=$LAB_CS_DIR" \
+	lab_publish_bundle "$1" "$2" --target "fstype=ntfs,path=$LAB_CS_FIX_DIR" \
 		--delete "$LAB_CS_GLOB:16" \
 		--description "CrowdStrike channel file 291 (2024-07-19): delete it"
-	lab_say "fix $1 (serial $2) signed and published: on the NTFS volume that has $LAB_CS_DIR, delete $LAB_CS_GLOB"
+	lab_say "fix $1 (serial $2) signed and published: on the NTFS volume that has $LAB_CS_FIX_DIR, delete $LAB_CS_GLOB"
 }
 
 # Add a client and make the fix pending for it.  lab_assign NAME MAC FIX

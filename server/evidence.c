@@ -10,12 +10,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "server/evidence.h"
 
 struct ev {
 	const struct manifest *m;
 	const struct report *r;
+	bool fold;		/* NTFS or FAT: paths compare as Windows does */
 	size_t *puts, nputs;	/* put ops, by path */
 	size_t *dels, ndels;	/* delete ops, by the glob's directory */
 	size_t *order;		/* evidence entries, by path then position */
@@ -47,11 +49,18 @@ static size_t ev_dirlen(const char *p)
 	return slash ? (size_t)(slash - p) : 0;
 }
 
+/** Compare two paths, ASCII case folded with fold. */
+static int ev_pathcmp(const struct ev *e, const char *a, const char *b)
+{
+	return e->fold ? strcasecmp(a, b) : strcmp(a, b);
+}
+
 /** Order two paths by their directory part. */
-static int ev_dircmp(const char *a, const char *b)
+static int ev_dircmp(const struct ev *e, const char *a, const char *b)
 {
 	size_t la = ev_dirlen(a), lb = ev_dirlen(b);
-	int c = memcmp(a, b, la < lb ? la : lb);
+	size_t n = la < lb ? la : lb;
+	int c = e->fold ? strncasecmp(a, b, n) : memcmp(a, b, n);
 
 	return c ? c : (la > lb) - (la < lb);
 }
@@ -59,20 +68,20 @@ static int ev_dircmp(const char *a, const char *b)
 /** qsort_r: op indexes by path (puts) or by directory (deletes). */
 static int ev_op_cmp(const void *a, const void *b, void *cls)
 {
-	const struct manifest *m = cls;
-	const struct manifest_op *x = &m->ops[*(const size_t *)a];
-	const struct manifest_op *y = &m->ops[*(const size_t *)b];
+	const struct ev *e = cls;
+	const struct manifest_op *x = &e->m->ops[*(const size_t *)a];
+	const struct manifest_op *y = &e->m->ops[*(const size_t *)b];
 
-	return x->kind == MANIFEST_OP_PUT ? strcmp(x->path, y->path) :
-		ev_dircmp(x->path, y->path);
+	return x->kind == MANIFEST_OP_PUT ? ev_pathcmp(e, x->path, y->path) :
+		ev_dircmp(e, x->path, y->path);
 }
 
 /** qsort_r: entry indexes by path, then position. */
 static int ev_entry_cmp(const void *a, const void *b, void *cls)
 {
-	const struct report *r = cls;
+	const struct ev *e = cls;
 	size_t i = *(const size_t *)a, j = *(const size_t *)b;
-	int c = strcmp(r->evidence[i].path, r->evidence[j].path);
+	int c = ev_pathcmp(e, e->r->evidence[i].path, e->r->evidence[j].path);
 
 	return c ? c : (i > j) - (i < j);
 }
@@ -98,15 +107,15 @@ static int ev_index(struct ev *e)
 		else if (m->ops[i].kind == MANIFEST_OP_DELETE)
 			e->dels[e->ndels++] = i;
 	}
-	qsort_r(e->puts, e->nputs, sizeof(size_t), ev_op_cmp, (void *)m);
-	qsort_r(e->dels, e->ndels, sizeof(size_t), ev_op_cmp, (void *)m);
+	qsort_r(e->puts, e->nputs, sizeof(size_t), ev_op_cmp, e);
+	qsort_r(e->dels, e->ndels, sizeof(size_t), ev_op_cmp, e);
 	for (size_t i = 0; i < n; i++)
 		e->order[i] = i;
-	qsort_r(e->order, n, sizeof(size_t), ev_entry_cmp, (void *)e->r);
+	qsort_r(e->order, n, sizeof(size_t), ev_entry_cmp, e);
 	for (size_t i = 1; i < n; i++)
 		e->twice[e->order[i]] =
-			strcmp(e->r->evidence[e->order[i]].path,
-			       e->r->evidence[e->order[i - 1]].path) == 0;
+			ev_pathcmp(e, e->r->evidence[e->order[i]].path,
+				   e->r->evidence[e->order[i - 1]].path) == 0;
 	return 0;
 }
 
@@ -117,7 +126,7 @@ static size_t ev_put_find(const struct ev *e, const char *path)
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(path, e->m->ops[e->puts[mid]].path);
+		int c = ev_pathcmp(e, path, e->m->ops[e->puts[mid]].path);
 
 		if (c == 0)
 			return e->puts[mid];
@@ -160,7 +169,7 @@ static int ev_delete(struct ev *e, const struct report_evidence *ev)
 	while (lo < hi) {	/* the first glob of the entry's directory */
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (ev_dircmp(e->m->ops[e->dels[mid]].path, ev->path) < 0)
+		if (ev_dircmp(e, e->m->ops[e->dels[mid]].path, ev->path) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -168,9 +177,9 @@ static int ev_delete(struct ev *e, const struct report_evidence *ev)
 	for (; lo < e->ndels; lo++) {
 		const struct manifest_op *op = &e->m->ops[e->dels[lo]];
 
-		if (ev_dircmp(op->path, ev->path) != 0)
+		if (ev_dircmp(e, op->path, ev->path) != 0)
 			break;
-		if (!manifest_glob_match(op->path, ev->path))
+		if (!manifest_glob_match(op->path, ev->path, e->fold))
 			continue;
 		matched = true;
 		if (++e->count[e->dels[lo]] > op->max_matches)
@@ -237,6 +246,10 @@ int evidence_check(const struct manifest *m, const struct report *r,
 	struct ev e = { .m = m, .r = r, .why = why, .len = len };
 	int rc;
 
+	/* fixd reports the names stored on the volume, which on NTFS and FAT
+	 * may differ in case from the manifest's (fixd/fold.h) */
+	e.fold = r->fstype && (strcmp(r->fstype, "ntfs") == 0 ||
+			       strcmp(r->fstype, "vfat") == 0);
 	if (len)
 		why[0] = '\0';
 	rc = ev_index(&e);

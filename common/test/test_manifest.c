@@ -608,27 +608,45 @@ static void test_id_check(void **state)
 static void test_glob_match(void **state)
 {
 	(void)state;
-	assert_true(manifest_glob_match("drv/C-291*.sys", "drv/C-291.sys"));
-	assert_true(manifest_glob_match("drv/C-291*.sys", "drv/C-291x.y.sys"));
-	assert_true(manifest_glob_match("a/b/x[0-9]", "a/b/x7"));
-	assert_true(manifest_glob_match("old-?.log", "old-1.log"));
-	assert_false(manifest_glob_match("drv/C-291*.sys", "drv/c-291.sys"));
-	assert_false(manifest_glob_match("drv/C-291*.sys", "drv/x/C-291.sys"));
-	assert_false(manifest_glob_match("drv/C-291*.sys", "drv/C-291/x.sys"));
-	assert_false(manifest_glob_match("drv/C-291*.sys", "C-291.sys"));
-	assert_false(manifest_glob_match("old-?.log", "x/old-1.log"));
-	assert_false(manifest_glob_match("a/b/x[0-9]", "a/b/xa"));
-	assert_false(manifest_glob_match("dr/x*", "drv/x1"));
+	assert_true(manifest_glob_match("drv/C-291*.sys", "drv/C-291.sys", false));
+	assert_true(manifest_glob_match("drv/C-291*.sys", "drv/C-291x.y.sys", false));
+	assert_true(manifest_glob_match("a/b/x[0-9]", "a/b/x7", false));
+	assert_true(manifest_glob_match("old-?.log", "old-1.log", false));
+	assert_false(manifest_glob_match("drv/C-291*.sys", "drv/c-291.sys", false));
+	assert_false(manifest_glob_match("drv/C-291*.sys", "drv/x/C-291.sys", false));
+	assert_false(manifest_glob_match("drv/C-291*.sys", "drv/C-291/x.sys", false));
+	assert_false(manifest_glob_match("drv/C-291*.sys", "C-291.sys", false));
+	assert_false(manifest_glob_match("old-?.log", "x/old-1.log", false));
+	assert_false(manifest_glob_match("a/b/x[0-9]", "a/b/xa", false));
+	assert_false(manifest_glob_match("dr/x*", "drv/x1", false));
 }
 
 static void test_glob_match_name(void **state)
 {
 	(void)state;
-	assert_true(manifest_glob_match_name("drv/C-291*.sys", "C-291-00.sys"));
-	assert_false(manifest_glob_match_name("drv/C-291*.sys", "c-291.sys"));
-	assert_true(manifest_glob_match_name("old?.log", "old1.log"));
+	assert_true(manifest_glob_match_name("drv/C-291*.sys", "C-291-00.sys", false));
+	assert_false(manifest_glob_match_name("drv/C-291*.sys", "c-291.sys", false));
+	assert_true(manifest_glob_match_name("old?.log", "old1.log", false));
 	/* FNM_PERIOD: a wildcard never matches a leading dot */
-	assert_false(manifest_glob_match_name("a/x*", ".x1"));
+	assert_false(manifest_glob_match_name("a/x*", ".x1", false));
+}
+
+/* On NTFS and FAT names match as Windows compares them: ASCII letters in
+ * either case, in the directory part too; the rest as before. */
+static void test_glob_match_fold(void **state)
+{
+	(void)state;
+	assert_true(manifest_glob_match_name("drv/C-291*.sys", "c-291-00.SYS", true));
+	assert_false(manifest_glob_match_name("drv/C-291*.sys", "c-292.sys", true));
+	assert_false(manifest_glob_match_name("a/x*", ".X1", true));
+	assert_true(manifest_glob_match("Windows/System32/drivers/CrowdStrike/C-00000291*.sys",
+					"windows/system32/Drivers/crowdstrike/c-00000291-00.SYS",
+					true));
+	assert_false(manifest_glob_match("Windows/System32/drivers/CrowdStrike/C-00000291*.sys",
+					 "windows/system32/Drivers/crowdstrike/c-00000291-00.SYS",
+					 false));
+	assert_false(manifest_glob_match("drv/C-291*.sys", "drw/C-291.sys", true));
+	assert_false(manifest_glob_match("drv/C-291*.sys", "drv/x/C-291.sys", true));
 }
 
 int main(void)
@@ -636,6 +654,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_glob_match),
 		cmocka_unit_test(test_glob_match_name),
+		cmocka_unit_test(test_glob_match_fold),
 		cmocka_unit_test(test_parse_full),
 		cmocka_unit_test(test_parse_minimal),
 		cmocka_unit_test(test_format_round_trip),

@@ -230,6 +230,26 @@ static void test_glob_at_root_never_matches_state_dir(void **state)
 	fx_free(f);
 }
 
+/* Two globs at the root: each reads the root from its start. */
+static void test_two_globs_at_root(void **state)
+{
+	const struct tl_op ops[] = {
+		{ MANIFEST_OP_DELETE, "a*.log", NULL, 0, 5, 0 },
+		{ MANIFEST_OP_DELETE, "b*.log", NULL, 0, 5, 0 },
+	};
+	struct fx *f = fx_new();
+
+	(void)state;
+	tl_write(f->root, "a1.log", "a", 1, 0644);
+	tl_write(f->root, "b1.log", "b", 1, 0644);
+	fx_prepare(f, ops, 2);
+	assert_int_equal(apply_check(&f->a, &f->err), 0);
+	assert_int_equal(f->a.nitems, 2);
+	assert_string_equal(f->a.items[0].path, "a1.log");
+	assert_string_equal(f->a.items[1].path, "b1.log");
+	fx_free(f);
+}
+
 static void setup_many_logs(struct fx *f)
 {
 	char name[32];
@@ -455,6 +475,156 @@ static void test_journal_in_the_way_refused(void **state)
 	fx_free(f);
 }
 
+/*
+ * A casefold target (NTFS, FAT: t.casefold, set here on a directory): the
+ * manifest's names find the stored ones in any case of ASCII letters.
+ */
+static void cs_tree(struct fx *f)
+{
+	tl_write(f->root, "Windows/System32/Drivers/CrowdStrike/C-00000291-00000000-00000032.sys",
+		 "bad 32", 6, 0644);
+	tl_write(f->root, "Windows/System32/Drivers/CrowdStrike/c-00000291-00000000-00000033.SYS",
+		 "bad 33", 6, 0644);
+	tl_write(f->root, "Windows/System32/Drivers/CrowdStrike/C-00000290-00000000-00000001.sys",
+		 "good", 4, 0644);
+}
+
+static void test_casefold_delete_glob(void **state)
+{
+	const struct tl_op op = { MANIFEST_OP_DELETE,
+		"windows/system32/drivers/CROWDSTRIKE/C-00000291*.sys", NULL, 0, 5, 0 };
+	struct fx *f = fx_new();
+	char *got;
+
+	(void)state;
+	cs_tree(f);
+	fx_prepare(f, &op, 1);
+	f->t.casefold = true;
+	assert_int_equal(apply_check(&f->a, &f->err), 0);
+	assert_int_equal(f->a.nitems, 2);
+	/* the evidence names the files as stored */
+	assert_string_equal(f->a.items[0].path, "Windows/System32/Drivers/CrowdStrike/"
+			    "C-00000291-00000000-00000032.sys");
+	assert_string_equal(f->a.items[1].path, "Windows/System32/Drivers/CrowdStrike/"
+			    "c-00000291-00000000-00000033.SYS");
+	assert_int_equal(apply_rest(&f->a, &f->err), 0);
+	assert_int_equal(mode_of(f->root, "Windows/System32/Drivers/CrowdStrike/"
+				 "C-00000291-00000000-00000032.sys"), 0);
+	assert_int_equal(mode_of(f->root, "Windows/System32/Drivers/CrowdStrike/"
+				 "c-00000291-00000000-00000033.SYS"), 0);
+	got = tl_read_at(f->root, "Windows/System32/Drivers/CrowdStrike/"
+			 "C-00000290-00000000-00000001.sys", NULL);
+	assert_string_equal(got, "good");
+	free(got);
+	fx_free(f);
+}
+
+/* The same fix on a case-sensitive target (ext4) finds nothing. */
+static void test_case_sensitive_target_matches_exactly(void **state)
+{
+	const struct tl_op op = { MANIFEST_OP_DELETE,
+		"windows/system32/drivers/CROWDSTRIKE/C-00000291*.sys", NULL, 0, 5, 0 };
+	struct fx *f = fx_new();
+
+	(void)state;
+	cs_tree(f);
+	fx_prepare(f, &op, 1);
+	assert_false(f->t.casefold);
+	assert_int_equal(apply_check(&f->a, &f->err), 0);
+	assert_int_equal(f->a.nitems, 0);
+	fx_free(f);
+}
+
+/* A put replaces a file under its stored name, and a new file goes into
+ * the directory stored under another case; nothing new is made beside. */
+static void test_casefold_put_uses_stored_names(void **state)
+{
+	const struct tl_op ops[] = {
+		{ MANIFEST_OP_PUT, "windows/win.ini", "new ini\n", 0644, 0, 0 },
+		{ MANIFEST_OP_PUT, "WINDOWS/system/new.dll", "dll\n", 0644, 0, 0 },
+	};
+	struct fx *f = fx_new();
+	char *got, *listing;
+
+	(void)state;
+	tl_write(f->root, "Windows/WIN.INI", "old ini\n", 8, 0644);
+	tl_write(f->root, "Windows/System/old.dll", "old\n", 4, 0644);
+	fx_prepare(f, ops, 2);
+	f->t.casefold = true;
+	assert_int_equal(apply_check(&f->a, &f->err), 0);
+	assert_string_equal(f->a.items[0].path, "Windows/WIN.INI");
+	assert_true(f->a.items[0].has_before);
+	assert_string_equal(f->a.items[1].path, "Windows/System/new.dll");
+	assert_int_equal(apply_rest(&f->a, &f->err), 0);
+	got = tl_read_at(f->root, "Windows/WIN.INI", NULL);
+	assert_string_equal(got, "new ini\n");
+	free(got);
+	got = tl_read_at(f->root, "Windows/System/new.dll", NULL);
+	assert_string_equal(got, "dll\n");
+	free(got);
+	assert_int_equal(mode_of(f->root, "windows"), 0);
+	assert_int_equal(mode_of(f->root, "WINDOWS"), 0);
+	listing = tl_snapshot(f->root);
+	assert_null(strstr(listing, "win.ini"));
+	free(listing);
+	fx_free(f);
+}
+
+/* Two stored names that differ only in case (NTFS's POSIX namespace
+ * allows them): fixd does not choose, and changes nothing. */
+static void test_casefold_ambiguous_refused(void **state)
+{
+	const struct tl_op op = { MANIFEST_OP_PUT, "dir/a.txt", "x\n", 0644, 0, 0 };
+	struct fx *f = fx_new();
+	char *before, *after;
+
+	(void)state;
+	tl_write(f->root, "Dir/x", "1", 1, 0644);
+	tl_write(f->root, "DIR/y", "2", 1, 0644);
+	before = tl_snapshot(f->root);
+	fx_prepare(f, &op, 1);
+	f->t.casefold = true;
+	assert_int_equal(apply_check(&f->a, &f->err), -EINVAL);
+	assert_non_null(strstr(f->err.msg, "differ only in case"));
+	after = tl_snapshot(f->root);
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+	fx_free(f);
+}
+
+/* Two ops on paths Windows sees as one are refused on a casefold target. */
+static void test_casefold_conflict_refused(void **state)
+{
+	const struct tl_op ops[] = {
+		{ MANIFEST_OP_PUT, "etc/A.conf", "a\n", 0644, 0, 0 },
+		{ MANIFEST_OP_PUT, "etc/a.conf", "b\n", 0644, 0, 0 },
+	};
+	struct fx *f = fx_new();
+
+	(void)state;
+	fx_prepare(f, ops, 2);
+	f->t.casefold = true;
+	assert_int_equal(apply_check(&f->a, &f->err), -EINVAL);
+	assert_non_null(strstr(f->err.msg, "two operations touch"));
+	fx_free(f);
+}
+
+/* The selector's path, on a casefold target. */
+static void test_casefold_selector_path(void **state)
+{
+	struct fx *f = fx_new();
+
+	(void)state;
+	cs_tree(f);
+	assert_int_equal(target_open_dir(f->root, &f->t, &f->err), 0);
+	assert_false(target_path_exists(&f->t, "windows/system32/drivers/crowdstrike"));
+	f->t.casefold = true;
+	assert_true(target_path_exists(&f->t, "windows/system32/drivers/crowdstrike"));
+	assert_false(target_path_exists(&f->t, "windows/system32/drivers/other"));
+	fx_free(f);
+}
+
 static void test_unprintable_names_reported_cleaned(void **state)
 {
 	const struct tl_op op = { MANIFEST_OP_DELETE, "drv/C-291*", NULL, 0, 5, 0 };
@@ -528,6 +698,13 @@ int main(void)
 		cmocka_unit_test(test_failing_hook_rolls_files_back),
 		cmocka_unit_test(test_receipt_failure_rolls_files_back),
 		cmocka_unit_test(test_journal_in_the_way_refused),
+		cmocka_unit_test(test_two_globs_at_root),
+		cmocka_unit_test(test_casefold_delete_glob),
+		cmocka_unit_test(test_case_sensitive_target_matches_exactly),
+		cmocka_unit_test(test_casefold_put_uses_stored_names),
+		cmocka_unit_test(test_casefold_ambiguous_refused),
+		cmocka_unit_test(test_casefold_conflict_refused),
+		cmocka_unit_test(test_casefold_selector_path),
 		cmocka_unit_test(test_unprintable_names_reported_cleaned),
 		cmocka_unit_test(test_report_carries_evidence),
 	};

@@ -489,6 +489,7 @@ static void test_state_dir_refused(void **state)
 {
 	(void)state;
 	expect_bad_put(".fixnet/receipts/fix-1.json", -EINVAL, "state directory");
+	expect_bad_put(".FixNet/journal", -EINVAL, "state directory");
 }
 
 static void test_glob_without_literal_prefix_refused(void **state)

@@ -45,20 +45,24 @@ static const char manifest_json[] =
 /**
  * Check the evidence of a report against the test manifest.
  *
+ * @v fstype	the report's target.fstype, or NULL for none
  * @v evidence	the entries, JSON without the brackets
  * @v why	the reason (EVIDENCE_WHY_MAX bytes)
  * @ret what evidence_check() returns
  */
-static int check(const char *evidence, char *why)
+static int check_on(const char *fstype, const char *evidence, char *why)
 {
 	struct manifest *m;
 	struct report *r;
 	struct err err;
-	char body[8192];
+	char body[8192], target[64] = "";
 	int rc;
 
+	if (fstype)
+		snprintf(target, sizeof(target), ", \"target\": {\"fstype\": \"%s\"}",
+			 fstype);
 	snprintf(body, sizeof(body), "{\"fix\": \"av\", \"serial\": 3, \"result\": "
-		 "\"applied\", \"evidence\": [%s]}", evidence);
+		 "\"applied\"%s, \"evidence\": [%s]}", target, evidence);
 	assert_int_equal(manifest_parse(manifest_json, strlen(manifest_json), &m,
 					&err), 0);
 	if (report_parse(body, strlen(body), &r, &err) < 0)
@@ -67,6 +71,12 @@ static int check(const char *evidence, char *why)
 	report_free(r);
 	manifest_free(m);
 	return rc;
+}
+
+/** The same on a report without a target (a directory). */
+static int check(const char *evidence, char *why)
+{
+	return check_on(NULL, evidence, why);
 }
 
 /** Expect a mismatch with exactly this reason. */
@@ -212,6 +222,28 @@ static void test_no_put_no_evidence_matches(void **state)
 }
 
 /* The reason fits its buffer, whatever the path's length. */
+/* fixd reports names as stored on NTFS and FAT, which may differ in case
+ * from the manifest's: they match there, and only there. */
+static void test_case_folds_on_ntfs_and_fat_only(void **state)
+{
+	static const char ev[] =
+		PUT("ETC/av/Defs.dat", Q(SHA_A)) "," PUT("etc/AV/engine.conf", Q(SHA_B))
+		"," DEL("DRV/c-291a.SYS", "null");
+	char why[EVIDENCE_WHY_MAX];
+
+	(void)state;
+	assert_int_equal(check_on("ntfs", ev, why), 0);
+	assert_int_equal(check_on("vfat", ev, why), 0);
+	assert_int_equal(check_on("ext4", ev, why), -EBADMSG);
+	assert_string_equal(why, "evidence: ETC/av/Defs.dat: put, but the manifest "
+			    "does not put it");
+	assert_int_equal(check(ev, why), -EBADMSG);
+	/* folded, a path is still listed once */
+	assert_int_equal(check_on("ntfs", GOOD_PUTS "," PUT("ETC/AV/DEFS.DAT", Q(SHA_A)),
+				  why), -EBADMSG);
+	assert_string_equal(why, "evidence: ETC/AV/DEFS.DAT: listed more than once");
+}
+
 static void test_long_path_reason_bounded(void **state)
 {
 	char path[4001], ev[8192], why[EVIDENCE_WHY_MAX];
@@ -244,6 +276,7 @@ int main(void)
 		cmocka_unit_test(test_first_mismatch_is_named),
 		cmocka_unit_test(test_no_put_no_evidence_matches),
 		cmocka_unit_test(test_long_path_reason_bounded),
+		cmocka_unit_test(test_case_folds_on_ntfs_and_fat_only),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

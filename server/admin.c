@@ -242,6 +242,61 @@ enum MHD_Result admin_client_import(struct http_call *c)
 }
 
 /**
+ * PATCH /admin/v1/clients/MAC-or-NAME {"name"?, "group"?, "power_group"?}:
+ * change what is given (a discovered client becomes an added one).
+ *
+ * @v c		call
+ * @ret ret	MHD result
+ */
+enum MHD_Result admin_client_set(struct http_call *c)
+{
+	const char *name, *group, *pgroup;
+	enum MHD_Result ret;
+	struct inv_client cl;
+	json_t *body, *out = NULL;
+	int64_t now = (int64_t)time(NULL);
+	bool found = false;
+	int rc;
+
+	body = http_body_json(c, &ret);
+	if (!body)
+		return ret;
+	if (admin_str(body, "name", &name) < 0 || admin_str(body, "group", &group) < 0 ||
+	    admin_str(body, "power_group", &pgroup) < 0 ||
+	    (!name && !group && !pgroup)) {
+		json_decref(body);
+		return http_error(c, 400, "give one or more of \"name\", \"group\" "
+				  "and \"power_group\", as strings");
+	}
+	rc = inv_tx_begin(c->srv->inv);
+	if (rc == 0) {
+		found = inv_client_find(c->srv->inv, c->tail, &cl) == 0;
+		rc = found ? inv_client_set(c->srv->inv, cl.id, name, group,
+					    pgroup, now) : -ENOENT;
+		if (rc == 0)
+			rc = inv_client_by_id(c->srv->inv, cl.id, &cl);
+		if (rc == 0)
+			rc = inv_client_show_json(c->srv->inv, &cl, &out);
+		rc = inv_tx_end(c->srv->inv, rc);
+	}
+	if (rc < 0 && !found)
+		ret = rc == -ENOENT ? http_error(c, 404, "no such client") :
+			http_error(c, 503, "inventory busy");
+	else if (rc == -EEXIST)
+		ret = http_error(c, 409, "the name %s is another client's", name);
+	else if (rc < 0)
+		ret = admin_client_error(c, rc, "client");
+	json_decref(body);
+	if (rc < 0) {
+		json_decref(out);
+		return ret;
+	}
+	log_info("admin", "client %s changed", cl.mac);
+	admin_dhcp_hosts(c->srv, out);
+	return http_json(c, 200, out);
+}
+
+/**
  * GET /admin/v1/clients/MAC-or-NAME
  *
  * @v c		call

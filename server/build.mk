@@ -78,7 +78,7 @@ SERVER_INTEG := server/test/integ-fixsrv.sh server/test/integ-boot-records.sh \
 	server/test/integ-restart.sh server/test/integ-wol-netns.sh \
 	server/test/integ-evidence.sh server/test/integ-stale-boot.sh server/test/integ-https.sh \
 	server/test/integ-dnsmasq-conf.sh server/test/integ-conf-example.sh \
-	server/test/integ-hold.sh server/test/integ-dhcp-known.sh
+	server/test/integ-hold.sh server/test/integ-dhcp-known.sh server/test/integ-client-set.sh
 # trust and hardening (issue 5)
 SERVER_INTEG += server/test/integ-serial-rollback.sh server/test/integ-key-rotation.sh \
 	server/test/integ-fixd-hook-output.sh server/test/integ-privdrop.sh \

@@ -78,6 +78,60 @@ int fixctl_client_add(const struct fixctl_ctx *ctx, int argc, char **argv)
 	return FIXCTL_EXIT_OK;
 }
 
+/**
+ * fixctl client set MAC|NAME [--name N] [--group G] [--power-group P]
+ *
+ * @v ctx	fixctl context
+ * @v argc, argv	arguments
+ * @ret code	exit code
+ */
+int fixctl_client_set(const struct fixctl_ctx *ctx, int argc, char **argv)
+{
+	static const struct option extra[] = {
+		{ "name", required_argument, NULL, OPT_NAME },
+		{ "group", required_argument, NULL, OPT_GROUP },
+		{ "power-group", required_argument, NULL, OPT_POWER },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct client_add_args a = { json_object() };
+	struct fixctl_req req = { "PATCH", NULL, a.body, NULL, NULL };
+	bool json = false, help = false;
+	char path[1024], *esc = NULL;
+	json_t *reply;
+	int code;
+
+	if (fixctl_opts(argc, argv, extra, client_add_set, &a, &json, &help) < 0 ||
+	    (!help && (optind + 1 != argc || json_object_size(a.body) == 0))) {
+		json_decref(a.body);
+		fixctl_usage("client", "set", false);
+		return FIXCTL_EXIT_USAGE;
+	}
+	if (help) {
+		json_decref(a.body);
+		return fixctl_usage("client", "set", true);
+	}
+	esc = fixctl_escape(argv[optind]);
+	if (!esc) {
+		json_decref(a.body);
+		return FIXCTL_EXIT_TEMPORARY;
+	}
+	snprintf(path, sizeof(path), "/admin/v1/clients/%s", esc);
+	free(esc);
+	req.path = path;
+	code = fixctl_call(ctx, &req, &reply);
+	json_decref(a.body);
+	if (code)
+		return code;
+	if (json)
+		fixctl_print_json(reply);
+	else
+		printf("client %s: name %s, group %s, power group %s\n",
+		       fixctl_str(reply, "mac"), fixctl_str(reply, "name"),
+		       fixctl_str(reply, "group"), fixctl_str(reply, "power_group"));
+	json_decref(reply);
+	return FIXCTL_EXIT_OK;
+}
+
 /** --format ethers|csv. */
 static int import_set(void *ctx, int opt, const char *val)
 {

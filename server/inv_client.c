@@ -3,6 +3,7 @@
  * Clients and groups in the inventory.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -199,6 +200,60 @@ int inv_client_add(struct inv *inv, const char *mac, const char *name,
 		*id = cid;
 	return inv_event_add(inv, now, cid, NULL, "client-added", NULL, NULL,
 			     name);
+}
+
+/**
+ * Change a client's name, group or power group.
+ *
+ * @v inv	inventory, transaction open
+ * @v id	the client
+ * @v name, group, power_group	new values, NULL to keep
+ * @v now	Unix time
+ * @ret rc	0, -EEXIST, -EINVAL, or an inventory error
+ */
+int inv_client_set(struct inv *inv, int64_t id, const char *name,
+		   const char *group, const char *power_group, int64_t now)
+{
+	char what[3 * (INV_NAME_MAX + 16)] = "";
+	size_t n = 0;
+	int64_t gid = 0;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((name && inv_name_check(name) < 0) ||
+	    (group && inv_name_check(group) < 0) ||
+	    (power_group && inv_name_check(power_group) < 0))
+		return -EINVAL;
+	if (group) {
+		rc = inv_group_get(inv, group, true, now, &gid);
+		if (rc < 0)
+			return rc;
+	}
+	rc = inv_prepare(inv, &st, "UPDATE clients SET name = coalesce(?2, name), "
+			 "group_id = CASE WHEN ?3 THEN ?3 ELSE group_id END, "
+			 "power_group = coalesce(?4, power_group), discovered = 0 "
+			 "WHERE id = ?1");
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	if (name)
+		sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, gid);
+	if (power_group)
+		sqlite3_bind_text(st, 4, power_group, -1, SQLITE_TRANSIENT);
+	rc = inv_step_done(inv, st, "change client");
+	if (rc < 0)
+		return rc;
+	if (name)
+		n += (size_t)snprintf(what + n, sizeof(what) - n, "name %s", name);
+	if (group)
+		n += (size_t)snprintf(what + n, sizeof(what) - n, "%sgroup %s",
+				      n ? ", " : "", group);
+	if (power_group)
+		snprintf(what + n, sizeof(what) - n, "%spower group %s",
+			 n ? ", " : "", power_group);
+	return inv_event_add(inv, now, id, NULL, "client-changed", NULL, NULL,
+			     what);
 }
 
 /**

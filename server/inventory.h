@@ -215,6 +215,14 @@ int inv_client_add(struct inv *inv, const char *mac, const char *name,
 		   const char *group, const char *power_group, int64_t now,
 		   int64_t *id);
 
+/**
+ * Change a client's name, group or power group (each NULL: unchanged; the
+ * group is created if it does not exist); an event says what changed.
+ * @ret 0, -EEXIST (name taken), -EINVAL (a bad name)
+ */
+int inv_client_set(struct inv *inv, int64_t id, const char *name,
+		   const char *group, const char *power_group, int64_t now);
+
 /** Find a client by canonical MAC.  @ret 0, -ENOENT */
 int inv_client_by_mac(struct inv *inv, const char *mac, struct inv_client *c);
 

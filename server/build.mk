@@ -5,8 +5,8 @@
 
 # make install [PREFIX=/usr/local] [DESTDIR=]: fixsrv, fixctl, the systemd
 # unit (server/fixsrv.service.in with the paths filled in), the iPXE
-# templates, the docs and the example config (its script_dir pointing at
-# the installed templates).  The secondary OS is not installed: copy
+# templates, the docs, the manual pages and the example config (its
+# script_dir pointing at the installed templates).  The secondary OS is not installed: copy
 # build/os/vmlinuz and build/os/initramfs (make initramfs) to boot_dir.
 PREFIX  ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
@@ -14,6 +14,7 @@ BINDIR  ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share/fixnet
 DOCDIR  ?= $(PREFIX)/share/doc/fixnet
 UNITDIR ?= $(PREFIX)/lib/systemd/system
+MANDIR  ?= $(PREFIX)/share/man
 
 # The installed templates are the default script_dir of fixsrv and the
 # default --script-dir of fixctl dnsmasq-conf, compiled in; the stamp holds
@@ -79,6 +80,8 @@ SERVER_INTEG := server/test/integ-fixsrv.sh server/test/integ-boot-records.sh \
 	server/test/integ-evidence.sh server/test/integ-stale-boot.sh server/test/integ-https.sh \
 	server/test/integ-dnsmasq-conf.sh server/test/integ-conf-example.sh \
 	server/test/integ-hold.sh server/test/integ-dhcp-known.sh server/test/integ-client-set.sh
+# the manual pages against the programs' --help
+SERVER_INTEG += docs/test/check-man-pages.sh
 # trust and hardening (issue 5)
 SERVER_INTEG += server/test/integ-serial-rollback.sh server/test/integ-key-rotation.sh \
 	server/test/integ-fixd-hook-output.sh server/test/integ-privdrop.sh \
@@ -95,10 +98,12 @@ $(B)/host/server/test/agentload: $(B)/host/server/test/agentload.o
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^
 
 .PHONY: install
-## install: fixsrv, fixctl, systemd unit, iPXE templates, docs (PREFIX, DESTDIR)
+## install: fixsrv, fixctl, systemd unit, iPXE templates, docs, man pages (PREFIX, DESTDIR)
 install: $(B)/bin/fixsrv $(B)/bin/fixctl server/fixsrv.service.in
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(UNITDIR) \
-		$(DESTDIR)$(DATADIR)/ipxe-scripts $(DESTDIR)$(DOCDIR)
+		$(DESTDIR)$(DATADIR)/ipxe-scripts $(DESTDIR)$(DOCDIR) \
+		$(DESTDIR)$(MANDIR)/man8
+	install -m 0644 docs/fixsrv.8 docs/fixctl.8 docs/fixd.8 $(DESTDIR)$(MANDIR)/man8/
 	install -m 0755 $(B)/bin/fixsrv $(DESTDIR)$(SBINDIR)/fixsrv
 	install -m 0755 $(B)/bin/fixctl $(DESTDIR)$(BINDIR)/fixctl
 	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' \

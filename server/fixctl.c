@@ -113,7 +113,7 @@ static int fixctl_help(FILE *f, int code)
 		"       fixctl --help | --version\n\n"
 		"The fixnet administration tool.  Commands that talk to fixsrv use\n"
 		"its admin socket: --socket, else $%s, else %s.\n"
-		"Exit status: 0 done, 100 permanent failure, 111 temporary failure.\n\n"
+		"Exit status: 0 done, 1 usage error, 100 permanent failure, 111 temporary failure.\n\n"
 		"Commands:\n", FIXCTL_SOCKET_ENV, FIXCTL_SOCKET_DEFAULT);
 	fixctl_list(f, NULL);
 	return code;

@@ -33,7 +33,8 @@ make -s --no-print-directory install B="$B" DESTDIR="$T/root" > "$T/install" 2>&
 R=$T/root/usr/local
 for f in sbin/fixsrv:755 bin/fixctl:755 lib/systemd/system/fixsrv.service:644 \
 	share/fixnet/ipxe-scripts/quarantine.ipxe:644 share/fixnet/ipxe-scripts/entry.ipxe:644 \
-	share/doc/fixnet/security.md:644 share/doc/fixnet/fixsrv.conf.example:644; do
+	share/doc/fixnet/security.md:644 share/doc/fixnet/fixsrv.conf.example:644 \
+	share/man/man8/fixctl.8:644 share/man/man8/fixsrv.8:644 share/man/man8/fixd.8:644; do
 	[ "$(stat -c %a "$R/${f%:*}" 2>/dev/null)" = "${f#*:}" ] || fail "installed $f"
 done
 cmp -s "$R/sbin/fixsrv" "$B/bin/fixsrv" || fail "installed fixsrv differs"
@@ -54,5 +55,5 @@ sed -i "s|^script_dir = .*|script_dir = $R/share/fixnet/ipxe-scripts|; s|^keys_d
 	"$R/share/doc/fixnet/fixsrv.conf.example"
 "$R/sbin/fixsrv" -n -f "$R/share/doc/fixnet/fixsrv.conf.example" > "$T/check" 2>&1 ||
 	{ cat "$T/check"; fail "fixsrv -n on the installed example (paths made local)"; }
-ok "make install: binaries, unit, templates, docs, example config (fixsrv -n accepts it)"
+ok "make install: binaries, unit, templates, docs, manual pages, example config (fixsrv -n accepts it)"
 echo "PASS"

@@ -143,91 +143,24 @@ static int admin_targets(struct inv *inv, json_t *body, int64_t **ids,
 	return 0;
 }
 
-/** The assignment itself, transaction open. */
-static int admin_assign_do(struct inv *inv, const char *fix, json_t *body,
-			   size_t *n, size_t *created, const char **bad)
-{
-	int64_t *ids = NULL, now = (int64_t)time(NULL);
-	struct inv_fix f;
-	bool made;
-	int rc;
-
-	*created = 0;
-	rc = inv_fix_get(inv, fix, &f);
-	if (rc < 0) {
-		*bad = fix;
-		return rc == -ENOENT ? -ENODATA : rc;
-	}
-	rc = admin_targets(inv, body, &ids, n, bad);
-	for (size_t i = 0; rc == 0 && i < *n; i++) {
-		rc = inv_pair_assign(inv, ids[i], fix, now, &made);
-		*created += made;
-	}
-	free(ids);
-	return rc;
-}
-
 /**
- * POST /admin/v1/assign {"fix": ID, "group": G | "clients": [..] | "all": true}
+ * An assign (reason NULL) or a hold (its reason) of a fix for the targets
+ * of body, transaction open.
  *
- * @v c		call
- * @ret ret	MHD result
+ * @v changed	pairs made pending, or held
+ * @ret rc	0, -ENODATA (no such fix: *bad), -ENOENT (no such client or
+ *		group: *bad), -EINVAL, -E2BIG, or an inventory error
  */
-enum MHD_Result admin_assign(struct http_call *c)
-{
-	const char *fix, *bad = "";
-	size_t n = 0, created = 0;
-	enum MHD_Result ret;
-	json_t *body;
-	int rc;
-
-	body = http_body_json(c, &ret);
-	if (!body)
-		return ret;
-	fix = json_string_value(json_object_get(body, "fix"));
-	if (!fix || manifest_id_check(fix, NULL) < 0) {
-		json_decref(body);
-		return http_error(c, 400, "expected a fix id in \"fix\"");
-	}
-	rc = inv_tx_begin(c->srv->inv);
-	if (rc == 0)
-		rc = inv_tx_end(c->srv->inv, admin_assign_do(c->srv->inv, fix,
-							     body, &n, &created,
-							     &bad));
-	if (rc == -EINVAL)
-		ret = http_error(c, 400, "name exactly one target: \"group\", "
-				 "\"clients\" (a list) or \"all\": true");
-	else if (rc == -E2BIG)
-		ret = http_error(c, 413, "more than %d clients in one assign",
-				 ADMIN_ASSIGN_MAX);
-	else if (rc == -ENODATA)
-		ret = http_error(c, 404, "no such fix: %s", fix);
-	else if (rc == -ENOENT)
-		ret = http_error(c, 404, "no such client or group: %.64s", bad);
-	else if (rc < 0)
-		ret = http_error(c, 500, "inventory error");
-	else {
-		log_info("admin", "fix %s assigned to %zu clients (%zu pending)",
-			 fix, n, created);
-		ret = http_json(c, 200, json_pack("{s:s, s:I, s:I}", "fix", fix,
-						  "clients", (json_int_t)n,
-						  "pending", (json_int_t)created));
-	}
-	json_decref(body);
-	return ret;
-}
-
-/** The hold itself, transaction open. */
-static int admin_hold_do(struct inv *inv, const char *fix, json_t *body,
-			 const char *reason, size_t *n, size_t *held,
-			 const char **bad)
+static int admin_rollout_do(struct inv *inv, const char *fix, json_t *body,
+			    const char *reason, size_t *n, size_t *changed,
+			    const char **bad)
 {
 	int64_t *ids = NULL, now = (int64_t)time(NULL);
 	struct inv_fix f;
-	bool h;
+	bool done;
 	int rc;
 
-	*held = 0;
+	*changed = 0;
 	rc = inv_fix_get(inv, fix, &f);
 	if (rc < 0) {
 		*bad = fix;
@@ -235,8 +168,9 @@ static int admin_hold_do(struct inv *inv, const char *fix, json_t *body,
 	}
 	rc = admin_targets(inv, body, &ids, n, bad);
 	for (size_t i = 0; rc == 0 && i < *n; i++) {
-		rc = inv_pair_hold(inv, ids[i], fix, reason, now, &h);
-		*held += h;
+		rc = reason ? inv_pair_hold(inv, ids[i], fix, reason, now, &done) :
+			inv_pair_assign(inv, ids[i], fix, now, &done);
+		*changed += done;
 	}
 	free(ids);
 	return rc;
@@ -262,41 +196,48 @@ static const char *admin_hold_reason(json_t *body)
 	return s;
 }
 
-/** The answer to a hold, from what admin_hold_do() returned. */
-static enum MHD_Result admin_hold_answer(struct http_call *c, int rc,
-					 const char *fix, const char *reason,
-					 const char *bad, size_t n, size_t held)
+/** The answer to an assign (reason NULL) or a hold, from what
+ *  admin_rollout_do() returned. */
+static enum MHD_Result admin_rollout_answer(struct http_call *c, int rc,
+					    const char *fix, const char *reason,
+					    const char *bad, size_t n,
+					    size_t changed)
 {
 	if (rc == -EINVAL)
 		return http_error(c, 400, "name exactly one target: \"group\", "
 				  "\"clients\" (a list) or \"all\": true");
 	if (rc == -E2BIG)
-		return http_error(c, 413, "more than %d clients in one hold",
-				  ADMIN_ASSIGN_MAX);
+		return http_error(c, 413, "more than %d clients in one %s",
+				  ADMIN_ASSIGN_MAX, reason ? "hold" : "assign");
 	if (rc == -ENODATA)
 		return http_error(c, 404, "no such fix: %s", fix);
 	if (rc == -ENOENT)
 		return http_error(c, 404, "no such client or group: %.64s", bad);
 	if (rc < 0)
 		return http_error(c, 500, "inventory error");
-	log_info("admin", "fix %s held for %zu of %zu clients: %s", fix, held,
-		 n, reason);
+	if (reason)
+		log_info("admin", "fix %s held for %zu of %zu clients: %s", fix,
+			 changed, n, reason);
+	else
+		log_info("admin", "fix %s assigned to %zu clients (%zu pending)",
+			 fix, n, changed);
 	return http_json(c, 200, json_pack("{s:s, s:I, s:I}", "fix", fix,
-					   "clients", (json_int_t)n, "held",
-					   (json_int_t)held));
+					   "clients", (json_int_t)n,
+					   reason ? "held" : "pending",
+					   (json_int_t)changed));
 }
 
 /**
- * POST /admin/v1/hold {"fix": ID, "group": G | "clients": [..] | "all": true,
- * "reason": TEXT}: the emergency stop of a rollout.
+ * An assign, or a hold: one fix, the clients of one target.
  *
  * @v c		call
+ * @v hold	a hold (with its reason) rather than an assign
  * @ret ret	MHD result
  */
-enum MHD_Result admin_hold(struct http_call *c)
+static enum MHD_Result admin_rollout(struct http_call *c, bool hold)
 {
-	const char *fix, *reason, *bad = "";
-	size_t n = 0, held = 0;
+	const char *fix, *reason = NULL, *bad = "";
+	size_t n = 0, changed = 0;
 	enum MHD_Result ret;
 	json_t *body;
 	int rc;
@@ -305,22 +246,38 @@ enum MHD_Result admin_hold(struct http_call *c)
 	if (!body)
 		return ret;
 	fix = json_string_value(json_object_get(body, "fix"));
-	reason = admin_hold_reason(body);
+	if (hold)
+		reason = admin_hold_reason(body);
 	if (!fix || manifest_id_check(fix, NULL) < 0) {
 		ret = http_error(c, 400, "expected a fix id in \"fix\"");
-	} else if (!reason) {
+	} else if (hold && !reason) {
 		ret = http_error(c, 400, "\"reason\" must be 1 to %d bytes of text "
 				 "without control characters", ADMIN_REASON_MAX);
 	} else {
 		rc = inv_tx_begin(c->srv->inv);
 		if (rc == 0)
 			rc = inv_tx_end(c->srv->inv,
-					admin_hold_do(c->srv->inv, fix, body, reason,
-						      &n, &held, &bad));
-		ret = admin_hold_answer(c, rc, fix, reason, bad, n, held);
+					admin_rollout_do(c->srv->inv, fix, body,
+							 reason, &n, &changed,
+							 &bad));
+		ret = admin_rollout_answer(c, rc, fix, reason, bad, n, changed);
 	}
 	json_decref(body);
 	return ret;
+}
+
+/** POST /admin/v1/assign {"fix": ID, "group": G | "clients": [..] | "all":
+ *  true} */
+enum MHD_Result admin_assign(struct http_call *c)
+{
+	return admin_rollout(c, false);
+}
+
+/** POST /admin/v1/hold {"fix": ID, "group": G | "clients": [..] | "all":
+ *  true, "reason": TEXT}: the emergency stop of a rollout. */
+enum MHD_Result admin_hold(struct http_call *c)
+{
+	return admin_rollout(c, true);
 }
 
 /**

@@ -20,6 +20,14 @@ struct client_add_args {
 	json_t *body;
 };
 
+/* The options of client add and client set. */
+static const struct option client_field_opts[] = {
+	{ "name", required_argument, NULL, OPT_NAME },
+	{ "group", required_argument, NULL, OPT_GROUP },
+	{ "power-group", required_argument, NULL, OPT_POWER },
+	{ NULL, 0, NULL, 0 },
+};
+
 /** --name, --group, --power-group: members of the request. */
 static int client_add_set(void *ctx, int opt, const char *val)
 {
@@ -31,6 +39,36 @@ static int client_add_set(void *ctx, int opt, const char *val)
 }
 
 /**
+ * Parse client add's or set's arguments: the options into the request's
+ * body, one client key left.
+ *
+ * @v sub	"add" or "set"
+ * @v body	the request's body (set: at least one option)
+ * @ret 0 (its key is argv[optind]), FIXCTL_DONE after --help, or
+ *	FIXCTL_EXIT_USAGE (printed); body is freed unless 0
+ */
+static int client_fields_args(int argc, char **argv, const char *sub,
+			      json_t *body, bool *json)
+{
+	struct client_add_args a = { body };
+	bool help = false, set = strcmp(sub, "set") == 0;
+
+	if (fixctl_opts(argc, argv, client_field_opts, client_add_set, &a, json,
+			&help) < 0 ||
+	    (!help && (optind + 1 != argc ||
+		       (set && json_object_size(body) == 0)))) {
+		json_decref(body);
+		fixctl_usage("client", sub, false);
+		return FIXCTL_EXIT_USAGE;
+	}
+	if (help) {
+		json_decref(body);
+		return fixctl_usage("client", sub, true) + FIXCTL_DONE;
+	}
+	return 0;
+}
+
+/**
  * fixctl client add
  *
  * @v ctx	fixctl context
@@ -39,32 +77,18 @@ static int client_add_set(void *ctx, int opt, const char *val)
  */
 int fixctl_client_add(const struct fixctl_ctx *ctx, int argc, char **argv)
 {
-	static const struct option extra[] = {
-		{ "name", required_argument, NULL, OPT_NAME },
-		{ "group", required_argument, NULL, OPT_GROUP },
-		{ "power-group", required_argument, NULL, OPT_POWER },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct client_add_args a = { json_object() };
-	struct fixctl_req req = { "POST", "/admin/v1/clients", a.body, NULL,
-				  NULL };
-	bool json = false, help = false;
+	struct fixctl_req req = { "POST", "/admin/v1/clients", json_object(),
+				  NULL, NULL };
+	bool json = false;
 	json_t *reply;
 	int code;
 
-	if (fixctl_opts(argc, argv, extra, client_add_set, &a, &json, &help) < 0 ||
-	    (!help && optind + 1 != argc)) {
-		json_decref(a.body);
-		fixctl_usage("client", "add", false);
-		return FIXCTL_EXIT_USAGE;
-	}
-	if (help) {
-		json_decref(a.body);
-		return fixctl_usage("client", "add", true);
-	}
-	json_object_set_new(a.body, "mac", json_string(argv[optind]));
+	code = client_fields_args(argc, argv, "add", req.body, &json);
+	if (code)
+		return code == FIXCTL_DONE ? FIXCTL_EXIT_OK : code;
+	json_object_set_new(req.body, "mac", json_string(argv[optind]));
 	code = fixctl_call(ctx, &req, &reply);
-	json_decref(a.body);
+	json_decref(req.body);
 	if (code)
 		return code;
 	if (json)
@@ -87,39 +111,25 @@ int fixctl_client_add(const struct fixctl_ctx *ctx, int argc, char **argv)
  */
 int fixctl_client_set(const struct fixctl_ctx *ctx, int argc, char **argv)
 {
-	static const struct option extra[] = {
-		{ "name", required_argument, NULL, OPT_NAME },
-		{ "group", required_argument, NULL, OPT_GROUP },
-		{ "power-group", required_argument, NULL, OPT_POWER },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct client_add_args a = { json_object() };
-	struct fixctl_req req = { "PATCH", NULL, a.body, NULL, NULL };
-	bool json = false, help = false;
-	char path[1024], *esc = NULL;
+	struct fixctl_req req = { "PATCH", NULL, json_object(), NULL, NULL };
+	char path[1024], *esc;
+	bool json = false;
 	json_t *reply;
 	int code;
 
-	if (fixctl_opts(argc, argv, extra, client_add_set, &a, &json, &help) < 0 ||
-	    (!help && (optind + 1 != argc || json_object_size(a.body) == 0))) {
-		json_decref(a.body);
-		fixctl_usage("client", "set", false);
-		return FIXCTL_EXIT_USAGE;
-	}
-	if (help) {
-		json_decref(a.body);
-		return fixctl_usage("client", "set", true);
-	}
+	code = client_fields_args(argc, argv, "set", req.body, &json);
+	if (code)
+		return code == FIXCTL_DONE ? FIXCTL_EXIT_OK : code;
 	esc = fixctl_escape(argv[optind]);
 	if (!esc) {
-		json_decref(a.body);
+		json_decref(req.body);
 		return FIXCTL_EXIT_TEMPORARY;
 	}
 	snprintf(path, sizeof(path), "/admin/v1/clients/%s", esc);
 	free(esc);
 	req.path = path;
 	code = fixctl_call(ctx, &req, &reply);
-	json_decref(a.body);
+	json_decref(req.body);
 	if (code)
 		return code;
 	if (json)

@@ -108,6 +108,22 @@ int inv_client_find(struct inv *inv, const char *key, struct inv_client *c)
 }
 
 /**
+ * Check a client's names (each may be NULL) and find its group's id,
+ * making the group if it does not exist (0 when group is NULL).
+ * @ret 0, -EINVAL (a bad name), or an inventory error
+ */
+static int client_fields(struct inv *inv, const char *name, const char *group,
+			 const char *power_group, int64_t now, int64_t *gid)
+{
+	*gid = 0;
+	if ((name && inv_name_check(name) < 0) ||
+	    (group && inv_name_check(group) < 0) ||
+	    (power_group && inv_name_check(power_group) < 0))
+		return -EINVAL;
+	return group ? inv_group_get(inv, group, true, now, gid) : 0;
+}
+
+/**
  * Adopt a client that was discovered (it booted before anyone added it):
  * it gets its name, group and power group, and is no longer "discovered".
  *
@@ -157,7 +173,7 @@ int inv_client_add(struct inv *inv, const char *mac, const char *name,
 	struct inv_client old;
 	int64_t gid = 0, cid;
 	sqlite3_stmt *st;
-	int rc;
+	int rc, grc;
 
 	if ((name && inv_name_check(name) < 0) ||
 	    (group && inv_name_check(group) < 0) ||
@@ -168,12 +184,9 @@ int inv_client_add(struct inv *inv, const char *mac, const char *name,
 		return -EEXIST;
 	if (rc < 0 && rc != -ENOENT)
 		return rc;
-	if (group) {
-		int grc = inv_group_get(inv, group, true, now, &gid);
-
-		if (grc < 0)
-			return grc;
-	}
+	grc = client_fields(inv, name, group, power_group, now, &gid);
+	if (grc < 0)
+		return grc;
 	if (rc == 0) {
 		cid = old.id;
 		rc = inv_client_adopt(inv, cid, name, gid, power_group);
@@ -220,15 +233,9 @@ int inv_client_set(struct inv *inv, int64_t id, const char *name,
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((name && inv_name_check(name) < 0) ||
-	    (group && inv_name_check(group) < 0) ||
-	    (power_group && inv_name_check(power_group) < 0))
-		return -EINVAL;
-	if (group) {
-		rc = inv_group_get(inv, group, true, now, &gid);
-		if (rc < 0)
-			return rc;
-	}
+	rc = client_fields(inv, name, group, power_group, now, &gid);
+	if (rc < 0)
+		return rc;
 	rc = inv_prepare(inv, &st, "UPDATE clients SET name = coalesce(?2, name), "
 			 "group_id = CASE WHEN ?3 THEN ?3 ELSE group_id END, "
 			 "power_group = coalesce(?4, power_group), discovered = 0 "

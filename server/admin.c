@@ -158,7 +158,8 @@ enum MHD_Result admin_client_add(struct http_call *c)
 	return http_json(c, 201, out);
 }
 
-/** Add the rows of an import; MACs already added are skipped. */
+/** Add the rows of an import; MACs already added are skipped (a
+ *  discovered or removed one is added). */
 static int admin_import_rows(struct inv *inv, const struct import_row *rows,
 			     size_t n, size_t *added, size_t *skipped,
 			     unsigned *bad_line)
@@ -172,7 +173,7 @@ static int admin_import_rows(struct inv *inv, const struct import_row *rows,
 		const struct import_row *r = &rows[i];
 
 		if (inv_client_by_mac(inv, r->mac, &cl) == 0 &&
-		    !cl.discovered) {
+		    !cl.discovered && !cl.removed) {
 			(*skipped)++;
 			continue;
 		}
@@ -270,7 +271,7 @@ enum MHD_Result admin_client_set(struct http_call *c)
 	}
 	rc = inv_tx_begin(c->srv->inv);
 	if (rc == 0) {
-		found = inv_client_find(c->srv->inv, c->tail, &cl) == 0;
+		found = inv_client_find_target(c->srv->inv, c->tail, &cl) == 0;
 		rc = found ? inv_client_set(c->srv->inv, cl.id, name, group,
 					    pgroup, now) : -ENOENT;
 		if (rc == 0)
@@ -280,7 +281,9 @@ enum MHD_Result admin_client_set(struct http_call *c)
 		rc = inv_tx_end(c->srv->inv, rc);
 	}
 	if (rc < 0 && !found)
-		ret = rc == -ENOENT ? http_error(c, 404, "no such client") :
+		ret = rc == -ENOENT ? http_error(c, 404, "no such client (a "
+						  "removed one comes back with "
+						  "fixctl client add)") :
 			http_error(c, 503, "inventory busy");
 	else if (rc == -EEXIST)
 		ret = http_error(c, 409, "the name %s is another client's", name);
@@ -292,6 +295,39 @@ enum MHD_Result admin_client_set(struct http_call *c)
 		return ret;
 	}
 	log_info("admin", "client %s changed", cl.mac);
+	admin_dhcp_hosts(c->srv, out);
+	return http_json(c, 200, out);
+}
+
+/**
+ * DELETE /admin/v1/clients/MAC-or-NAME: the client out of service (see
+ * inv_client_remove()).
+ *
+ * @v c		call
+ * @ret ret	MHD result
+ */
+enum MHD_Result admin_client_remove(struct http_call *c)
+{
+	struct inv *inv = c->srv->inv;
+	struct inv_client cl;
+	json_t *out;
+	size_t held = 0;
+	int rc;
+
+	rc = inv_tx_begin(inv);
+	if (rc < 0)
+		return http_error(c, 503, "inventory busy");
+	rc = inv_client_find_target(inv, c->tail, &cl);
+	if (rc == 0)
+		rc = inv_client_remove(inv, &cl, (int64_t)time(NULL), &held);
+	rc = inv_tx_end(inv, rc);
+	if (rc == -ENOENT || rc == -EINVAL)
+		return http_error(c, 404, "no such client");
+	if (rc < 0)
+		return http_error(c, 500, "inventory error");
+	log_info("admin", "client %s removed (%zu pair(s) held)", cl.mac, held);
+	out = json_pack("{s:s, s:s?, s:I}", "mac", cl.mac, "name",
+			cl.name[0] ? cl.name : NULL, "held", (json_int_t)held);
 	admin_dhcp_hosts(c->srv, out);
 	return http_json(c, 200, out);
 }

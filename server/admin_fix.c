@@ -131,7 +131,7 @@ static int admin_targets(struct inv *inv, json_t *body, int64_t **ids,
 	*n = 0;
 	json_array_foreach(clients, i, v) {
 		*bad = json_is_string(v) ? json_string_value(v) : "?";
-		rc = json_is_string(v) ? inv_client_find(inv, *bad, &cl) :
+		rc = json_is_string(v) ? inv_client_find_target(inv, *bad, &cl) :
 			-EINVAL;
 		if (rc < 0) {
 			free(*ids);

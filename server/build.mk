@@ -79,7 +79,8 @@ SERVER_INTEG := server/test/integ-fixsrv.sh server/test/integ-boot-records.sh \
 	server/test/integ-restart.sh server/test/integ-wol-netns.sh \
 	server/test/integ-evidence.sh server/test/integ-stale-boot.sh server/test/integ-https.sh \
 	server/test/integ-dnsmasq-conf.sh server/test/integ-conf-example.sh \
-	server/test/integ-hold.sh server/test/integ-dhcp-known.sh server/test/integ-client-set.sh
+	server/test/integ-hold.sh server/test/integ-dhcp-known.sh server/test/integ-client-set.sh \
+	server/test/integ-client-remove.sh
 # the manual pages against the programs' --help
 SERVER_INTEG += docs/test/check-man-pages.sh
 # trust and hardening (issue 5)

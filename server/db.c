@@ -121,6 +121,9 @@ static const char *const inv_migrations[] = {
 	 * too; the event log keeps quarantine boots only), NULL before */
 	"ALTER TABLE clients ADD COLUMN last_decision TEXT;"
 	"ALTER TABLE clients ADD COLUMN last_reason TEXT;",
+	/* 4: when a client was removed (fixctl client remove: out of every
+	 * listing and target, its history kept), NULL while in service */
+	"ALTER TABLE clients ADD COLUMN removed INTEGER;",
 };
 
 #define INV_SCHEMA_VERSION \

@@ -38,6 +38,9 @@ static const struct fixctl_cmd fixctl_cmds[] = {
 	{ "client", "set", fixctl_client_set,
 	  "MAC|NAME [--name N] [--group G] [--power-group P] [--json]",
 	  "rename a client, or move it to another group or power group" },
+	{ "client", "remove", fixctl_client_remove, "MAC|NAME [--json]",
+	  "take a client out of service: out of every list and target, its "
+	  "history kept" },
 	{ "group", "add", fixctl_group_add, "NAME [--json]", "add a group" },
 	{ "group", "list", fixctl_group_list, "[--json]", "list the groups" },
 	{ "group", "show", fixctl_group_show, "NAME [--json]",

@@ -27,6 +27,7 @@ int fixctl_client_import(const struct fixctl_ctx *ctx, int argc, char **argv);
 int fixctl_client_list(const struct fixctl_ctx *ctx, int argc, char **argv);
 int fixctl_client_show(const struct fixctl_ctx *ctx, int argc, char **argv);
 int fixctl_client_set(const struct fixctl_ctx *ctx, int argc, char **argv);
+int fixctl_client_remove(const struct fixctl_ctx *ctx, int argc, char **argv);
 int fixctl_group_add(const struct fixctl_ctx *ctx, int argc, char **argv);
 int fixctl_group_list(const struct fixctl_ctx *ctx, int argc, char **argv);
 int fixctl_group_show(const struct fixctl_ctx *ctx, int argc, char **argv);

@@ -318,6 +318,11 @@ static void print_client(const json_t *c)
 	if (json_is_string(json_object_get(c, "last_decision")))
 		printf("  %s (%s)", fixctl_str(c, "last_decision"),
 		       fixctl_str(c, "last_reason"));
+	if (json_is_integer(json_object_get(c, "removed"))) {
+		printf("\nremoved      ");
+		fixctl_print_time(c, "removed", "  (history only: fixctl client "
+				  "add brings it back)");
+	}
 	printf("\n\n");
 	printf("%-20s  %-12s  %-6s  %-8s  %s\n", "FIX", "STATE", "BOOTS",
 	       "APPLIED", "REASON");
@@ -332,12 +337,12 @@ static void print_client(const json_t *c)
 	fixctl_print_events(json_object_get(c, "events"));
 }
 
-/** GET one object by a key in the path. */
-static int get_one(const struct fixctl_ctx *ctx, int argc, char **argv,
-		   const char *name, const char *sub, const char *base,
-		   bool *json, json_t **reply)
+/** One call (GET, DELETE) on an object named by a key in the path. */
+static int call_one(const struct fixctl_ctx *ctx, int argc, char **argv,
+		    const char *name, const char *sub, const char *method,
+		    const char *base, bool *json, json_t **reply)
 {
-	struct fixctl_req req = { "GET", NULL, NULL, NULL, NULL };
+	struct fixctl_req req = { method, NULL, NULL, NULL, NULL };
 	char path[1024], *esc;
 	bool help = false;
 	int code;
@@ -373,7 +378,7 @@ int fixctl_client_show(const struct fixctl_ctx *ctx, int argc, char **argv)
 	json_t *reply;
 	int code;
 
-	code = get_one(ctx, argc, argv, "client", "show", "/admin/v1/clients/",
+	code = call_one(ctx, argc, argv, "client", "show", "GET", "/admin/v1/clients/",
 		       &json, &reply);
 	if (code)
 		return code < 0 ? FIXCTL_EXIT_OK : code;
@@ -381,6 +386,37 @@ int fixctl_client_show(const struct fixctl_ctx *ctx, int argc, char **argv)
 		fixctl_print_json(reply);
 	else
 		print_client(reply);
+	json_decref(reply);
+	return FIXCTL_EXIT_OK;
+}
+
+/**
+ * fixctl client remove MAC|NAME
+ *
+ * @v ctx	fixctl context
+ * @v argc, argv	arguments
+ * @ret code	exit code
+ */
+int fixctl_client_remove(const struct fixctl_ctx *ctx, int argc, char **argv)
+{
+	bool json = false;
+	json_t *reply;
+	int code;
+
+	code = call_one(ctx, argc, argv, "client", "remove", "DELETE",
+			"/admin/v1/clients/", &json, &reply);
+	if (code)
+		return code < 0 ? FIXCTL_EXIT_OK : code;
+	if (json)
+		fixctl_print_json(reply);
+	else
+		printf("client %s%s%s%s removed: out of every list and target, its "
+		       "history kept; %lld pair(s) held\n", fixctl_str(reply, "mac"),
+		       json_is_string(json_object_get(reply, "name")) ? " (" : "",
+		       json_is_string(json_object_get(reply, "name")) ?
+		       fixctl_str(reply, "name") : "",
+		       json_is_string(json_object_get(reply, "name")) ? ")" : "",
+		       (long long)json_integer_value(json_object_get(reply, "held")));
 	json_decref(reply);
 	return FIXCTL_EXIT_OK;
 }
@@ -463,7 +499,7 @@ int fixctl_group_show(const struct fixctl_ctx *ctx, int argc, char **argv)
 	json_t *reply;
 	int code;
 
-	code = get_one(ctx, argc, argv, "group", "show", "/admin/v1/groups/",
+	code = call_one(ctx, argc, argv, "group", "show", "GET", "/admin/v1/groups/",
 		       &json, &reply);
 	if (code)
 		return code < 0 ? FIXCTL_EXIT_OK : code;

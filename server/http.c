@@ -35,6 +35,7 @@ static const struct http_route http_routes[] = {
 	{ "GET", "/admin/v1/clients/", A, BODY_NONE, 0, admin_client_show },
 	{ "PATCH", "/admin/v1/clients/", A, BODY_MEM, HTTP_ADMIN_BODY_MAX,
 	  admin_client_set },
+	{ "DELETE", "/admin/v1/clients/", A, BODY_NONE, 0, admin_client_remove },
 	{ "GET", "/admin/v1/groups", A, BODY_NONE, 0, admin_groups },
 	{ "POST", "/admin/v1/groups", A, BODY_MEM, HTTP_ADMIN_BODY_MAX,
 	  admin_group_add },

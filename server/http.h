@@ -150,6 +150,7 @@ enum MHD_Result admin_client_add(struct http_call *c);
 enum MHD_Result admin_client_import(struct http_call *c);
 enum MHD_Result admin_client_show(struct http_call *c);
 enum MHD_Result admin_client_set(struct http_call *c);
+enum MHD_Result admin_client_remove(struct http_call *c);
 enum MHD_Result admin_groups(struct http_call *c);
 enum MHD_Result admin_group_add(struct http_call *c);
 enum MHD_Result admin_group_show(struct http_call *c);

@@ -12,8 +12,9 @@
 #include "server/inventory.h"
 
 #define CLIENT_COLS \
-	"SELECT c.id, c.mac, c.name, g.name, c.power_group, c.discovered " \
-	"FROM clients c LEFT JOIN groups g ON g.id = c.group_id "
+	"SELECT c.id, c.mac, c.name, g.name, c.power_group, c.discovered, " \
+	"c.removed IS NOT NULL FROM clients c LEFT JOIN groups g ON " \
+	"g.id = c.group_id "
 
 /** Read a row of CLIENT_COLS. */
 static void client_row(sqlite3_stmt *st, struct inv_client *c)
@@ -24,6 +25,7 @@ static void client_row(sqlite3_stmt *st, struct inv_client *c)
 	inv_col_text(st, 3, c->group, sizeof(c->group));
 	inv_col_text(st, 4, c->power_group, sizeof(c->power_group));
 	c->discovered = sqlite3_column_int(st, 5) != 0;
+	c->removed = sqlite3_column_int(st, 6) != 0;
 }
 
 /** Run a CLIENT_COLS query with one text parameter. */
@@ -108,6 +110,22 @@ int inv_client_find(struct inv *inv, const char *key, struct inv_client *c)
 }
 
 /**
+ * Find a client that a command may target: in service.
+ *
+ * @v inv	inventory
+ * @v key	MAC or name
+ * @v c		the client
+ * @ret rc	0, -ENOENT (also when removed), -EINVAL
+ */
+int inv_client_find_target(struct inv *inv, const char *key,
+			   struct inv_client *c)
+{
+	int rc = inv_client_find(inv, key, c);
+
+	return rc == 0 && c->removed ? -ENOENT : rc;
+}
+
+/**
  * Check a client's names (each may be NULL) and find its group's id,
  * making the group if it does not exist (0 when group is NULL).
  * @ret 0, -EINVAL (a bad name), or an inventory error
@@ -124,8 +142,8 @@ static int client_fields(struct inv *inv, const char *name, const char *group,
 }
 
 /**
- * Adopt a client that was discovered (it booted before anyone added it):
- * it gets its name, group and power group, and is no longer "discovered".
+ * Adopt a client that was discovered (it booted before anyone added it)
+ * or removed: it gets its name, group and power group, and is in service.
  *
  * @v inv	inventory, transaction open
  * @v id	the discovered client
@@ -140,7 +158,8 @@ static int inv_client_adopt(struct inv *inv, int64_t id, const char *name,
 	int rc;
 
 	rc = inv_prepare(inv, &st, "UPDATE clients SET name = ?2, group_id = "
-			 "?3, power_group = ?4, discovered = 0 WHERE id = ?1");
+			 "?3, power_group = ?4, discovered = 0, removed = NULL "
+			 "WHERE id = ?1");
 	if (rc < 0)
 		return rc;
 	sqlite3_bind_int64(st, 1, id);
@@ -180,7 +199,7 @@ int inv_client_add(struct inv *inv, const char *mac, const char *name,
 	    (power_group && inv_name_check(power_group) < 0))
 		return -EINVAL;
 	rc = inv_client_by_mac(inv, mac, &old);
-	if (rc == 0 && !old.discovered)
+	if (rc == 0 && !old.discovered && !old.removed)
 		return -EEXIST;
 	if (rc < 0 && rc != -ENOENT)
 		return rc;
@@ -264,6 +283,47 @@ int inv_client_set(struct inv *inv, int64_t id, const char *name,
 }
 
 /**
+ * Remove a client from service.
+ *
+ * @v inv	inventory, transaction open
+ * @v c		the client
+ * @v now	Unix time
+ * @v held	pairs held
+ * @ret rc	0 or a negative errno
+ */
+int inv_client_remove(struct inv *inv, const struct inv_client *c,
+		      int64_t now, size_t *held)
+{
+	struct inv_pair *pairs = NULL;
+	sqlite3_stmt *st;
+	size_t n = 0;
+	int rc;
+
+	*held = 0;
+	rc = inv_pairs_of_client(inv, c->id, &pairs, &n);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		if (!state_is_active(pairs[i].state))
+			continue;
+		rc = state_move(inv, &pairs[i], ST_HELD, "client removed", now);
+		(*held)++;
+	}
+	free(pairs);
+	if (rc < 0)
+		return rc;
+	rc = inv_prepare(inv, &st, "UPDATE clients SET removed = ?2, name = NULL, "
+			 "group_id = NULL WHERE id = ?1");
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, c->id);
+	sqlite3_bind_int64(st, 2, now);
+	rc = inv_step_done(inv, st, "remove client");
+	if (rc < 0)
+		return rc;
+	return inv_event_add(inv, now, c->id, NULL, "client-removed", NULL, NULL,
+			     c->name[0] ? c->name : NULL);
+}
+
+/**
  * Record an unknown MAC that booted.
  *
  * @v inv	inventory, transaction open
@@ -340,7 +400,7 @@ int inv_client_macs(struct inv *inv, struct buf *out)
 	int rc, src;
 
 	rc = inv_prepare(inv, &st, "SELECT mac FROM clients WHERE discovered = 0 "
-			 "ORDER BY id");
+			 "AND removed IS NULL ORDER BY id");
 	if (rc < 0)
 		return rc;
 	while (rc == 0 && (src = sqlite3_step(st)) == SQLITE_ROW) {
@@ -377,8 +437,8 @@ int inv_client_ids(struct inv *inv, const char *group, int64_t **out,
 		if (rc < 0)
 			return rc;
 	}
-	rc = inv_prepare(inv, &st, "SELECT id FROM clients WHERE ?1 = 0 OR "
-			 "group_id = ?1 ORDER BY id");
+	rc = inv_prepare(inv, &st, "SELECT id FROM clients WHERE (?1 = 0 OR "
+			 "group_id = ?1) AND removed IS NULL ORDER BY id");
 	if (rc < 0)
 		return rc;
 	sqlite3_bind_int64(st, 1, gid);
@@ -439,14 +499,14 @@ json_t *inv_col_json_int(sqlite3_stmt *st, int col)
 #define CLIENT_JSON_COLS \
 	"SELECT c.mac, c.name, g.name, c.power_group, c.discovered, c.uuid, " \
 	"c.arch, c.platform, c.created, c.last_boot, c.last_decision, " \
-	"c.last_reason " \
+	"c.last_reason, c.removed " \
 	"FROM clients c LEFT JOIN groups g ON g.id = c.group_id "
 
 /** One row of CLIENT_JSON_COLS as an object. */
 static json_t *client_json_row(sqlite3_stmt *st)
 {
 	return json_pack("{s:o, s:o, s:o, s:o, s:b, s:o, s:o, s:o, s:o, s:o, "
-			 "s:o, s:o}",
+			 "s:o, s:o, s:o}",
 			 "mac", inv_col_json_str(st, 0), "name", inv_col_json_str(st, 1),
 			 "group", inv_col_json_str(st, 2),
 			 "power_group", inv_col_json_str(st, 3),
@@ -456,7 +516,8 @@ static json_t *client_json_row(sqlite3_stmt *st)
 			 "created", inv_col_json_int(st, 8),
 			 "last_boot", inv_col_json_int(st, 9),
 			 "last_decision", inv_col_json_str(st, 10),
-			 "last_reason", inv_col_json_str(st, 11));
+			 "last_reason", inv_col_json_str(st, 11),
+			 "removed", inv_col_json_int(st, 12));
 }
 
 /**
@@ -506,7 +567,8 @@ int inv_client_list_json(struct inv *inv, json_t **out)
 	sqlite3_stmt *st;
 	int rc;
 
-	rc = inv_prepare(inv, &st, CLIENT_JSON_COLS "ORDER BY c.mac");
+	rc = inv_prepare(inv, &st, CLIENT_JSON_COLS "WHERE c.removed IS NULL "
+			 "ORDER BY c.mac");
 	if (rc < 0)
 		return rc;
 	return inv_rows_json(inv, st, client_json_row, out);

@@ -192,7 +192,8 @@ int inv_fix_list_json(struct inv *inv, json_t **out)
 	rc = inv_prepare(inv, &st, "SELECT f.id, f.serial, f.size, f.sha256, "
 			 "f.keyid, f.description, f.added, (SELECT "
 			 "group_concat(state || '=' || n) FROM (SELECT state, "
-			 "count(*) AS n FROM pairs p WHERE p.fix_id = f.id "
+			 "count(*) AS n FROM pairs p JOIN clients c ON c.id = "
+			 "p.client_id WHERE p.fix_id = f.id AND c.removed IS NULL "
 			 "GROUP BY state)) FROM fixes f ORDER BY f.id");
 	if (rc < 0)
 		return rc;

@@ -32,8 +32,9 @@ static int status_counts(struct inv *inv, const char *fix, json_t *obj)
 	for (unsigned i = 0; i < ST__COUNT; i++)
 		json_object_set_new(obj, state_name((enum pair_state)i),
 				    json_integer(0));
-	rc = inv_prepare(inv, &st, "SELECT state, count(*) FROM pairs WHERE "
-			 "?1 IS NULL OR fix_id = ?1 GROUP BY state");
+	rc = inv_prepare(inv, &st, "SELECT p.state, count(*) FROM pairs p JOIN "
+			 "clients c ON c.id = p.client_id WHERE c.removed IS NULL"
+			 " AND (?1 IS NULL OR p.fix_id = ?1) GROUP BY p.state");
 	if (rc < 0)
 		return rc;
 	if (fix)
@@ -71,8 +72,8 @@ int inv_status_json(struct inv *inv, const char *fix, json_t **out)
 		rc = inv_prepare(inv, &st, "SELECT c.mac, c.name, p.fix_id, "
 				 "p.state, p.boots, p.applied_serial, p.reason, "
 				 "p.updated FROM pairs p JOIN clients c ON c.id "
-				 "= p.client_id WHERE ?1 IS NULL OR p.fix_id = ?1"
-				 " ORDER BY c.mac, p.fix_id");
+				 "= p.client_id WHERE c.removed IS NULL AND (?1 IS "
+				 "NULL OR p.fix_id = ?1) ORDER BY c.mac, p.fix_id");
 	if (rc < 0) {
 		json_decref(counts);
 		return rc;
@@ -124,7 +125,8 @@ int inv_metrics_text(struct inv *inv, struct buf *out)
 		return -ENOMEM;
 	rc = status_counts(inv, NULL, counts);
 	if (rc == 0)
-		rc = stats_count(inv, "SELECT count(*) FROM clients", &clients);
+		rc = stats_count(inv, "SELECT count(*) FROM clients WHERE removed "
+				 "IS NULL", &clients);
 	if (rc == 0)
 		rc = stats_count(inv, "SELECT count(*) FROM boots", &boots);
 	if (rc == 0)

@@ -82,6 +82,7 @@ struct inv_client {
 	char group[INV_NAME_MAX + 1];	/* "" if none */
 	char power_group[INV_NAME_MAX + 1];
 	bool discovered;
+	bool removed;			/* fixctl client remove: history only */
 };
 
 struct inv_fix {
@@ -208,7 +209,7 @@ int inv_name_check(const char *name);
 
 /**
  * Add a client, or adopt one that was discovered (booted before it was
- * added).  The group is created if it does not exist.
+ * added) or removed.  The group is created if it does not exist.
  * @ret 0, -EEXIST (MAC of a client added before, or name taken), -EINVAL
  */
 int inv_client_add(struct inv *inv, const char *mac, const char *name,
@@ -223,6 +224,16 @@ int inv_client_add(struct inv *inv, const char *mac, const char *name,
 int inv_client_set(struct inv *inv, int64_t id, const char *name,
 		   const char *group, const char *power_group, int64_t now);
 
+/**
+ * Remove a client from service: out of every listing and target, its name
+ * free; its pairs that could still be quarantined are held, so that it
+ * boots its own disk if it comes back; its history stays (client show).
+ * @v held	set to the pairs held
+ * @ret 0 or a negative errno
+ */
+int inv_client_remove(struct inv *inv, const struct inv_client *c,
+		      int64_t now, size_t *held);
+
 /** Find a client by canonical MAC.  @ret 0, -ENOENT */
 int inv_client_by_mac(struct inv *inv, const char *mac, struct inv_client *c);
 
@@ -231,6 +242,10 @@ int inv_client_by_id(struct inv *inv, int64_t id, struct inv_client *c);
 
 /** Find a client by MAC (any accepted form) or name.  @ret 0, -ENOENT */
 int inv_client_find(struct inv *inv, const char *key, struct inv_client *c);
+
+/** The same for a target of a command: a removed client is not found. */
+int inv_client_find_target(struct inv *inv, const char *key,
+			   struct inv_client *c);
 
 /** Record a MAC seen booting that nobody added. */
 int inv_client_discover(struct inv *inv, const char *mac, int64_t now,

@@ -152,7 +152,8 @@ static int wake_ids(struct inv *inv, json_t *body, int64_t **ids, size_t *n,
 	*n = 0;
 	json_array_foreach(clients, k, v) {
 		*bad = json_is_string(v) ? json_string_value(v) : "?";
-		rc = json_is_string(v) ? inv_client_find(inv, *bad, &cl) : -ENOENT;
+		rc = json_is_string(v) ? inv_client_find_target(inv, *bad, &cl) :
+			-ENOENT;
 		if (rc < 0)
 			return rc == -EINVAL ? -ENOENT : rc;
 		(*ids)[(*n)++] = cl.id;

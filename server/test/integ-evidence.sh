@@ -113,21 +113,23 @@ check_all() {
 
 check_all pc1 $MAC1
 
-# A version-1 inventory: migrations 2 and 3 taken back, as an older fixsrv
+# A version-1 inventory: migrations 2 to 4 taken back, as an older fixsrv
 # left it.
 fx_stop
 sqlite3 "$DB" "ALTER TABLE fixes DROP COLUMN manifest; ALTER TABLE reports DROP COLUMN state;
 	ALTER TABLE clients DROP COLUMN last_decision; ALTER TABLE clients DROP COLUMN last_reason;
+	ALTER TABLE clients DROP COLUMN removed;
 	UPDATE schema_version SET version = 1" || fail "downgrade"
 fx_start
-[ "$(sqlite3 "$DB" 'SELECT version FROM schema_version')" = 3 ] || fail "not migrated to 3"
-grep -q "inventory schema migrated to version 2" "$T/fixsrv.log" &&
-	grep -q "inventory schema migrated to version 3" "$T/fixsrv.log" || fail "no migration logged"
+[ "$(sqlite3 "$DB" 'SELECT version FROM schema_version')" = 4 ] || fail "not migrated to 4"
+for v in 2 3 4; do
+	grep -q "inventory schema migrated to version $v" "$T/fixsrv.log" || fail "migration $v not logged"
+done
 [ "$(sqlite3 "$DB" "SELECT count(*) FROM fixes WHERE manifest IS NULL")" = 1 ] ||
 	fail "migrated fix has a manifest"
 [ "$(fixctl client show pc1 --json | fx_json '$.fixes[0].state')" = applied ] ||
 	fail "pc1's pair lost in the migration"
-ok "a version-1 inventory is migrated to version 3, its rows kept"
+ok "a version-1 inventory is migrated to version 4, its rows kept"
 check_all pc2 $MAC2
 grep -q "manifest of cs-291 serial 1 read from .*cs-291@1.fix" "$T/fixsrv.log" ||
 	fail "the manifest was not read from the stored bundle"

@@ -50,7 +50,7 @@ done
 curl -sf "${H[@]}" "$URL/api/v1/fix/av-defs/bundle" | cmp - "$T/av.fix" ||
 	fail "bundle after restart"
 curl -sf "${H[@]}" "$URL/api/v1/plan" | grep -q driver-fix && fail "plan has another client's fix"
-[ "$(sqlite3 "$T/state/inventory.db" 'SELECT version FROM schema_version')" = 3 ] ||
+[ "$(sqlite3 "$T/state/inventory.db" 'SELECT version FROM schema_version')" = 4 ] ||
 	fail "schema version"
 fx_stop
 echo "PASS"

@@ -206,15 +206,15 @@ static char *manifest_of(struct testinv *t, const char *id)
 	return json;
 }
 
-/* A new inventory is at the last version: 3, with the manifests. */
-static void test_schema_version_3(void **state)
+/* A new inventory is at the last version: 4, with the manifests. */
+static void test_schema_version_4(void **state)
 {
 	struct testinv t;
 	char *json;
 
 	(void)state;
 	testinv_open(&t);
-	assert_int_equal(schema_version(&t), 3);
+	assert_int_equal(schema_version(&t), 4);
 	testinv_fix(&t, "av", 1);
 	assert_null(manifest_of(&t, "av"));
 	assert_int_equal(inv_tx_begin(t.inv), 0);
@@ -234,7 +234,7 @@ static void test_schema_version_3(void **state)
 }
 
 /*
- * An inventory of schema version 1 (made here by taking migrations 2 and 3
+ * An inventory of schema version 1 (made here by taking migrations 2 to 4
  * back: their columns dropped, the version set to 1) is migrated when
  * opened: its rows kept, the new columns there and empty.
  */
@@ -252,9 +252,12 @@ static void test_version_1_migrates(void **state)
 		 "ALTER TABLE reports DROP COLUMN state;"
 		 "ALTER TABLE clients DROP COLUMN last_decision;"
 		 "ALTER TABLE clients DROP COLUMN last_reason;"
+		 "ALTER TABLE clients DROP COLUMN removed;"
 		 "UPDATE schema_version SET version = 1");
 	assert_int_equal(inv_open(t.path, &t.inv), 0);
-	assert_int_equal(schema_version(&t), 3);
+	assert_int_equal(schema_version(&t), 4);
+	assert_int_equal(testinv_count(&t, "SELECT count(removed) FROM clients"),
+			 0);
 	assert_int_equal(testinv_count(&t, "SELECT count(last_decision) + "
 				       "count(last_reason) FROM clients"), 0);
 	assert_int_equal(testinv_count(&t, "SELECT count(*) FROM clients"), 1);
@@ -281,9 +284,9 @@ static void test_newer_schema_refused(void **state)
 	(void)state;
 	testinv_open(&t);
 	inv_close(t.inv);
-	raw_exec(t.path, "UPDATE schema_version SET version = 4");
+	raw_exec(t.path, "UPDATE schema_version SET version = 5");
 	assert_int_equal(inv_open(t.path, &t.inv), -EPROTO);
-	raw_exec(t.path, "UPDATE schema_version SET version = 3");
+	raw_exec(t.path, "UPDATE schema_version SET version = 4");
 	assert_int_equal(inv_open(t.path, &t.inv), 0);
 	testinv_close(&t);
 }
@@ -294,7 +297,7 @@ int main(void)
 		cmocka_unit_test(test_return_after_commit),
 		cmocka_unit_test(test_reads_release_the_write_lock),
 		cmocka_unit_test(test_stmt_cache),
-		cmocka_unit_test(test_schema_version_3),
+		cmocka_unit_test(test_schema_version_4),
 		cmocka_unit_test(test_version_1_migrates),
 		cmocka_unit_test(test_newer_schema_refused),
 	};

@@ -14,14 +14,10 @@
 MAC1=52:54:00:00:0a:01
 MAC2=52:54:00:00:0a:02
 MAC3=52:54:00:00:0a:03
-HD=$T/dhcp-hosts
-mkdir -p "$HD"
-[ "$(id -u)" = 0 ] && chown "$FX_USER" "$HD"
+fx_hosts_dir
 fx_config "dhcp_hosts_dir = $HD"
 fx_start
-fx_key
-fx_bundle av-defs 1 "$T/av.fix"
-fixctl fix add "$T/av.fix" >/dev/null || fail "fix add"
+fx_publish av-defs 1
 fixctl client add $MAC1 --name pc1 --group lab >/dev/null || fail "client add pc1"
 fixctl client add $MAC2 --name pc2 --group lab >/dev/null || fail "client add pc2"
 fixctl assign av-defs --group lab >/dev/null || fail "assign"

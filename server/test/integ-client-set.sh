@@ -10,14 +10,10 @@
 MAC1=52:54:00:00:09:01
 MAC2=52:54:00:00:09:02
 MAC9=52:54:00:00:09:09
-HD=$T/dhcp-hosts
-mkdir -p "$HD"
-[ "$(id -u)" = 0 ] && chown "$FX_USER" "$HD"
+fx_hosts_dir
 fx_config "dhcp_hosts_dir = $HD"
 fx_start
-fx_key
-fx_bundle av-defs 1 "$T/av.fix"
-fixctl fix add "$T/av.fix" >/dev/null || fail "fix add"
+fx_publish av-defs 1
 fixctl client add $MAC1 --name pc1 --group lab1 >/dev/null || fail "client add pc1"
 fixctl client add $MAC2 --name pc2 --group lab1 >/dev/null || fail "client add pc2"
 show() { fixctl client show "$1" --json | fx_json "\$.$2"; }

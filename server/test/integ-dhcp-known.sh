@@ -22,9 +22,8 @@ BB=$(initramfs/deb-unpack busybox-static 2>"$T/deb-unpack.err")/bin/busybox
 MAC1=52:54:00:0d:00:01
 MAC2=52:54:00:0d:00:02
 MAC9=52:54:00:0d:00:09
-HD=$T/dhcp-hosts
+fx_hosts_dir
 HOSTS=$HD/fixnet-clients.hosts
-mkdir -p "$HD" && chown "$FX_USER" "$HD" && chmod 755 "$HD"
 fx_config "dhcp_hosts_dir = $HD"
 fx_start
 [ -f "$HOSTS" ] && [ ! -s "$HOSTS" ] || fail "no empty hosts file at start"

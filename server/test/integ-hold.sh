@@ -22,13 +22,11 @@ MAC2=52:54:00:00:07:02
 MAC3=52:54:00:00:07:03
 DB=$T/state/inventory.db
 fx_start
-fx_key
-fx_bundle av-defs 1 "$T/av.fix"
+fx_publish av-defs 1
 for i in 1 2 3; do
 	fixctl client add "52:54:00:00:07:0$i" --name "pc$i" --group lab >/dev/null ||
 		fail "client add pc$i"
 done
-fixctl fix add "$T/av.fix" >/dev/null || fail "fix add"
 fixctl assign av-defs --group lab >/dev/null || fail "assign"
 
 TOK2=$(fx_boot $MAC2 | fx_token)

@@ -8,6 +8,8 @@
 #   fx_dump FILE                  dump the inventory (sqlite3 .dump)
 #   fx_key                        make a publisher key, trust it
 #   fx_bundle ID SERIAL OUT       make and sign a bundle
+#   fx_publish ID SERIAL          a key, a bundle, published (fix add)
+#   fx_hosts_dir                  HD, a dhcp_hosts_dir fixsrv can write
 #   fixctl ...                    the fixctl under test, on SOCK
 # A cleanup trap removes T and stops fixsrv on every exit.
 
@@ -122,6 +124,22 @@ fx_bundle() {
 		--put "$T/defs-$1-$2.dat=etc/av/defs.dat:0644" -o "$3" >/dev/null ||
 		fail "bundle create"
 	"$FIXCTL" bundle sign --key "$KEY" "$3" >/dev/null || fail "bundle sign"
+}
+
+# fx_publish ID SERIAL: a trusted key, a bundle of ID at SERIAL made and
+# signed with it (fx_bundle), published.
+fx_publish() {
+	[ -n "${KEY:-}" ] || fx_key
+	fx_bundle "$1" "$2" "$T/$1-$2.fix"
+	fixctl fix add "$T/$1-$2.fix" >/dev/null || fail "fix add $1 $2"
+}
+
+# fx_hosts_dir: HD, a dhcp_hosts_dir fixsrv's user can write (give it to
+# fx_config as "dhcp_hosts_dir = $HD").
+fx_hosts_dir() {
+	HD=$T/dhcp-hosts
+	mkdir -p "$HD" && chmod 755 "$HD" || fail "mkdir $HD"
+	if [ "$(id -u)" = 0 ]; then chown "$FX_USER" "$HD" || fail "chown $HD"; fi
 }
 
 # fx_boot MAC [PLATFORM]: the script /boot.ipxe renders for that client.

@@ -281,23 +281,28 @@ enum MHD_Result admin_hold(struct http_call *c)
 }
 
 /**
- * GET /admin/v1/status[?fix=ID]
+ * GET /admin/v1/status[?fix=ID][&state=STATE]
  *
  * @v c		call
  * @ret ret	MHD result
  */
 enum MHD_Result admin_status(struct http_call *c)
 {
-	const char *fix = http_arg(c, "fix");
+	const char *fix = http_arg(c, "fix"), *state = http_arg(c, "state");
+	enum pair_state s;
 	json_t *out = NULL;
 	int rc;
 
 	if (fix && manifest_id_check(fix, NULL) < 0)
 		return http_error(c, 400, "invalid fix id");
+	if (state && state_parse(state, &s) < 0)
+		return http_error(c, 400, "invalid state: one of pending, waking, "
+				  "booting, downloading, verifying, applying, "
+				  "applied, failed, skipped, held");
 	rc = inv_tx_begin(c->srv->inv);
 	if (rc < 0)
 		return http_error(c, 503, "inventory busy");
-	rc = inv_status_json(c->srv->inv, fix, &out);
+	rc = inv_status_json(c->srv->inv, fix, state, &out);
 	inv_tx_end(c->srv->inv, -EPERM);
 	if (rc == -ENOENT)
 		return http_error(c, 404, "no such fix: %s", fix);

@@ -57,8 +57,9 @@ static const struct fixctl_cmd fixctl_cmds[] = {
 	  "stop a rollout: pairs not yet applied boot locally until assigned again" },
 	{ "wake", NULL, fixctl_wake, "(MAC|NAME... | --group G | --pending) [--json]",
 	  "send Wake-on-LAN, paced per power group" },
-	{ "status", NULL, fixctl_status, "[FIX] [--json]",
-	  "clients counted by state, then one line per client and fix" },
+	{ "status", NULL, fixctl_status, "[FIX] [--state STATE] [--json]",
+	  "clients counted by state, then one line per client and fix (of that "
+	  "state only: failed, say)" },
 	{ "events", NULL, fixctl_events,
 	  "[--client MAC|NAME] [--fix ID] [--limit N] [--json]",
 	  "the latest events of the inventory" },

@@ -15,7 +15,7 @@
 #include "server/fixctl_admin.h"
 
 enum { OPT_SIG = 1200, OPT_GROUP, OPT_CLIENT, OPT_ALL, OPT_PENDING,
-       OPT_FIX, OPT_LIMIT, OPT_REASON };
+       OPT_FIX, OPT_LIMIT, OPT_REASON, OPT_STATE };
 
 /** Read the .minisig and make the X-Fixnet-Signature header line. */
 static int sig_header(const char *path, char **out)
@@ -366,8 +366,16 @@ static void print_status(const json_t *s)
 		       fixctl_str(r, "reason"));
 }
 
+/** --state: the one state the rows are listed for. */
+static int status_set(void *ctx, int opt, const char *val)
+{
+	(void)opt;
+	*(const char **)ctx = val;
+	return 0;
+}
+
 /**
- * fixctl status [FIX]
+ * fixctl status [FIX] [--state STATE]
  *
  * @v ctx	fixctl context
  * @v argc, argv	arguments
@@ -375,24 +383,37 @@ static void print_status(const json_t *s)
  */
 int fixctl_status(const struct fixctl_ctx *ctx, int argc, char **argv)
 {
+	static const struct option extra[] = {
+		{ "state", required_argument, NULL, OPT_STATE },
+		{ NULL, 0, NULL, 0 },
+	};
 	struct fixctl_req req = { "GET", NULL, NULL, NULL, NULL };
 	bool json = false, help = false;
-	char path[512], *esc = NULL;
+	char path[512], *esc = NULL, *sesc = NULL;
+	const char *state = NULL;
 	json_t *reply;
 	int code;
 
-	if (fixctl_opts(argc, argv, NULL, NULL, NULL, &json, &help) < 0 ||
+	if (fixctl_opts(argc, argv, extra, status_set, &state, &json, &help) < 0 ||
 	    (!help && optind + 1 < argc)) {
 		fixctl_usage("status", NULL, false);
 		return FIXCTL_EXIT_USAGE;
 	}
 	if (help)
 		return fixctl_usage("status", NULL, true);
-	if (optind < argc && !(esc = fixctl_escape(argv[optind])))
+	if ((optind < argc && !(esc = fixctl_escape(argv[optind]))) ||
+	    (state && !(sesc = fixctl_escape(state)))) {
+		free(esc);
 		return FIXCTL_EXIT_TEMPORARY;
-	snprintf(path, sizeof(path), "/admin/v1/status%s%s", esc ? "?fix=" : "",
-		 esc ? esc : "");
+	}
+	snprintf(path, sizeof(path), "/admin/v1/status?fix=%s", esc ? esc : "");
+	if (!esc)	/* no fix: every fix */
+		path[strlen("/admin/v1/status")] = '\0';
+	if (sesc)
+		snprintf(path + strlen(path), sizeof(path) - strlen(path), "%cstate=%s",
+			 esc ? '&' : '?', sesc);
 	free(esc);
+	free(sesc);
 	req.path = path;
 	code = fixctl_call(ctx, &req, &reply);
 	if (code)

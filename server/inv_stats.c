@@ -52,10 +52,12 @@ static int status_counts(struct inv *inv, const char *fix, json_t *obj)
  *
  * @v inv	inventory
  * @v fix	fix id or NULL
+ * @v state	the state of the rows (a state name), or NULL for all
  * @v out	{"fix": ..., "counts": {...}, "clients": [...]}
  * @ret rc	0, -ENOENT (no such fix), or a negative errno
  */
-int inv_status_json(struct inv *inv, const char *fix, json_t **out)
+int inv_status_json(struct inv *inv, const char *fix, const char *state,
+		    json_t **out)
 {
 	json_t *counts = json_object(), *rows = NULL;
 	struct inv_fix f;
@@ -73,13 +75,16 @@ int inv_status_json(struct inv *inv, const char *fix, json_t **out)
 				 "p.state, p.boots, p.applied_serial, p.reason, "
 				 "p.updated FROM pairs p JOIN clients c ON c.id "
 				 "= p.client_id WHERE c.removed IS NULL AND (?1 IS "
-				 "NULL OR p.fix_id = ?1) ORDER BY c.mac, p.fix_id");
+				 "NULL OR p.fix_id = ?1) AND (?2 IS NULL OR p.state "
+				 "= ?2) ORDER BY c.mac, p.fix_id");
 	if (rc < 0) {
 		json_decref(counts);
 		return rc;
 	}
 	if (fix)
 		sqlite3_bind_text(st, 1, fix, -1, SQLITE_TRANSIENT);
+	if (state)
+		sqlite3_bind_text(st, 2, state, -1, SQLITE_TRANSIENT);
 	rc = inv_rows_json(inv, st, status_json_row, &rows);
 	if (rc < 0) {
 		json_decref(counts);

@@ -68,6 +68,13 @@ done
 fixctl events --client pc1 | grep -q "definitions 1 crash the scanner" ||
 	fail "the hold's reason is not in pc1's events"
 fixctl status av-defs | grep -q "held" || fail "fixctl status does not show held"
+st=$(fixctl status av-defs --state held --json) || fail "status --state held"
+[ "$(echo "$st" | fx_json '$.clients[2].state')" = held ] && [ -z "$(echo "$st" | fx_json '$.clients[3].mac')" ] &&
+	[ "$(echo "$st" | fx_json '$.counts.held')" = 3 ] || fail "status --state held: $st"
+[ -z "$(fixctl status av-defs --state pending --json | fx_json '$.clients[0].mac')" ] ||
+	fail "status --state pending lists a held pair"
+fixctl status --state nosuch >/dev/null 2>&1
+[ $? = 100 ] || fail "status --state with a bad state: not exit 100"
 ok "hold: 3 pairs held, the reason in the events"
 
 script=$(fx_boot $MAC1)
